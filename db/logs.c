@@ -1,0 +1,135 @@
+/*
+ * logs.c - every statement that writes the audit trail: the admin log,
+ * the API log and its URL row, and the webserver / url lookup tables the
+ * API log points at.  Values are cut to their columns' widths so that a
+ * strict sql_mode server stores what a non-strict VICIdial server would.
+ */
+#include "db/logs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysqld_error.h>
+
+static const char SQL_ADMIN_LOG[] =
+    "INSERT INTO vicidial_admin_log SET event_date=?, user=?, ip_address=?,"
+    " event_section=?, event_type=?, record_id=?, event_code=?, event_sql=?,"
+    " event_notes=?";
+static const char SQL_WEBSERVER_FIND[] =
+    "SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=? LIMIT 1";
+static const char SQL_WEBSERVER_ADD[] =
+    "INSERT INTO vicidial_webservers SET webserver=?, hostname=?";
+static const char SQL_URL_FIND[] =
+    "SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1";
+static const char SQL_URL_ADD[] =
+    "INSERT INTO vicidial_urls SET url=?";
+static const char SQL_API_LOG[] =
+    "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
+    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
+    " run_time=?, webserver=?, api_url=?";
+static const char SQL_API_URL[] =
+    "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
+
+#define TEXT_WIDTH 65535u          /* TEXT holds 65,535 bytes */
+#define MEDIUMTEXT_WIDTH 16777215u
+
+static struct db_arg cut(const char *s, size_t width)
+{
+    if (!s)
+        s = "";
+    return (struct db_arg){ s, db_width(s, strlen(s), width) };
+}
+
+/* TEXT columns are limited in bytes, not characters. */
+static struct db_arg cut_bytes(const char *s, size_t max)
+{
+    size_t len;
+    if (!s)
+        s = "";
+    len = strlen(s);
+    if (len > max) {
+        len = max;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;   /* never split a UTF-8 character */
+    }
+    return (struct db_arg){ s, len };
+}
+
+enum db_status admin_log_insert(struct db *db, const struct admin_log *l)
+{
+    struct db_arg a[] = {
+        DB_STR(l->event_date), cut(l->user, 20), cut(l->ip_address, 15),
+        cut(l->event_section, 30), DB_STR(l->event_type), cut(l->record_id, 50),
+        cut(l->event_code, 255), cut_bytes(l->event_sql, MEDIUMTEXT_WIDTH),
+        cut_bytes(l->event_notes, MEDIUMTEXT_WIDTH),
+    };
+    unsigned long long affected = 0;
+    enum db_status s = db_exec(db, SQL_ADMIN_LOG, a, 9, &affected, NULL);
+    return (s == DB_OK && affected != 1) ? DB_ERROR : s;
+}
+
+/* Look a row up by its key; insert it when missing.  Two requests may race
+ * to insert the same key: the loser's duplicate-key error sends it back to
+ * the lookup, which then finds the winner's row. */
+static enum db_status find_or_add(struct db *db, const char *find_sql, const char *add_sql,
+                                  const struct db_arg *a, int n, unsigned long long *id)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        struct db_row row;
+        int found;
+        enum db_status s = db_row(db, find_sql, a, n, &row, &found);
+
+        if (s != DB_OK)
+            return s;
+        if (found) {
+            *id = row.col[0] ? strtoull(row.col[0], NULL, 10) : 0;
+            return DB_OK;
+        }
+        s = db_exec(db, add_sql, a, n, NULL, id);
+        if (s == DB_OK)
+            return DB_OK;
+        if (!(s == DB_ERROR && db_last_errno(db) == ER_DUP_ENTRY))
+            return s;
+    }
+    return DB_ERROR;
+}
+
+enum db_status webserver_id(struct db *db, const char *webserver, const char *hostname,
+                            unsigned long long *id)
+{
+    struct db_arg a[] = { cut(webserver, 125), cut(hostname, 125) };
+    return find_or_add(db, SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, a, 2, id);
+}
+
+enum db_status url_id(struct db *db, const char *url, unsigned long long *id)
+{
+    struct db_arg a[] = { cut(url, 250) };
+    return find_or_add(db, SQL_URL_FIND, SQL_URL_ADD, a, 1, id);
+}
+
+enum db_status api_log_insert(struct db *db, const struct api_log *l,
+                              unsigned long long *api_id)
+{
+    char webserver[24], api_url[24];
+    snprintf(webserver, sizeof webserver, "%llu", l->webserver);
+    snprintf(api_url, sizeof api_url, "%llu", l->api_url);
+    struct db_arg a[] = {
+        cut(l->user, 20), cut(l->agent_user, 20), cut(l->function, 20),
+        cut(l->value, 255), cut(l->result, 10), cut(l->result_reason, 255),
+        cut(l->source, 20), cut_bytes(l->data, TEXT_WIDTH), DB_STR(l->api_date),
+        cut(l->run_time, 20), DB_STR(webserver), DB_STR(api_url),
+    };
+    unsigned long long affected = 0;
+    enum db_status s = db_exec(db, SQL_API_LOG, a, 12, &affected, api_id);
+    return (s == DB_OK && affected != 1) ? DB_ERROR : s;
+}
+
+enum db_status api_url_insert(struct db *db, unsigned long long api_id,
+                              const char *remote_ip, const char *url)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%llu", api_id);
+    struct db_arg a[] = { DB_STR(id), cut(remote_ip, 50), cut_bytes(url, MEDIUMTEXT_WIDTH) };
+    return db_exec(db, SQL_API_URL, a, 3, NULL, NULL);
+}

@@ -1,0 +1,33 @@
+/*
+ * logs.h - the audit and API log tables: vicidial_admin_log,
+ * vicidial_api_log, vicidial_api_urls, vicidial_webservers, vicidial_urls.
+ */
+#ifndef NONAGENTD_DB_LOGS_H
+#define NONAGENTD_DB_LOGS_H
+
+#include "db/pool.h"
+
+struct admin_log {
+    const char *event_date;    /* "YYYY-MM-DD HH:MM:SS", request start */
+    const char *user, *ip_address, *event_section, *event_type;
+    const char *record_id, *event_code, *event_sql, *event_notes;
+};
+enum db_status admin_log_insert(struct db *db, const struct admin_log *l);
+
+/* id of the (webserver, hostname) row, inserted when missing. */
+enum db_status webserver_id(struct db *db, const char *webserver, const char *hostname,
+                            unsigned long long *id);
+/* id of the url row, inserted when missing. */
+enum db_status url_id(struct db *db, const char *url, unsigned long long *id);
+
+struct api_log {
+    const char *user, *agent_user, *function, *value, *result, *result_reason;
+    const char *source, *data, *api_date, *run_time;
+    unsigned long long webserver, api_url;
+};
+enum db_status api_log_insert(struct db *db, const struct api_log *l,
+                              unsigned long long *api_id);
+enum db_status api_url_insert(struct db *db, unsigned long long api_id,
+                              const char *remote_ip, const char *url);
+
+#endif

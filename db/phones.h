@@ -1,0 +1,37 @@
+/*
+ * phones.h - the queries on `phones` and `vicidial_conf_templates`.
+ */
+#ifndef NONAGENTD_DB_PHONES_H
+#define NONAGENTD_DB_PHONES_H
+
+#include "db/pool.h"
+
+/* Column widths of the phones columns add_phone writes (schema.md 1). */
+enum {
+    W_EXTENSION = 100, W_DIALPLAN = 20, W_VOICEMAIL = 10, W_LOGIN = 15,
+    W_PASS = 100, W_SERVER_IP = 15, W_CONF_SECRET = 100, W_FULLNAME = 50,
+    W_LOCAL_GMT = 6, W_OUTBOUND_CID = 20, W_PHONE_CONTEXT = 20, W_EMAIL = 100,
+    W_USER_GROUP = 20, W_TEMPLATE_ID = 15
+};
+
+enum db_status phone_extension_count(struct db *db, const char *extension,
+                                     const char *server_ip, long long *count);
+enum db_status phone_login_count(struct db *db, const char *login, long long *count);
+enum db_status template_count(struct db *db, const char *template_id, long long *count);
+
+/* A new phone, values as filtered (the insert cuts them to width).  The
+ * four flags are NULL to leave the column default. */
+struct phone_new {
+    const char *extension, *dialplan_number, *voicemail_id, *login, *pass;
+    const char *server_ip, *protocol, *conf_secret, *fullname, *local_gmt;
+    const char *outbound_cid, *phone_context, *email, *user_group;
+    const char *is_webphone, *webphone_auto_answer, *use_external_server_ip;
+    const char *on_hook_agent;
+    const char *template_id;   /* never NULL: '' when not given */
+};
+
+/* Insert; *duplicate is set when the unique (extension, server_ip) key
+ * refused it (then the status is DB_ERROR). */
+enum db_status phone_insert(struct db *db, const struct phone_new *p, int *duplicate);
+
+#endif

@@ -1,0 +1,424 @@
+/*
+ * pool.c - the per-thread MariaDB connection and its statement cache.
+ *
+ * Invariants:
+ *  - a struct db belongs to exactly one thread (thread-local), so nothing
+ *    here takes a lock;
+ *  - a cached MYSQL_STMT always belongs to the current db->conn: dropping
+ *    the connection drops the whole cache;
+ *  - a statement is retried on a new connection only while the request
+ *    has not executed a write (db->wrote), so no write ever runs twice.
+ */
+#include "db/pool.h"
+
+#include <errno.h>
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STMT_CACHE_MAX 96
+#define COL_INITIAL_CAP 256
+
+struct cached_stmt {
+    const char *sql;     /* the caller's static SQL text: compared by address */
+    MYSQL_STMT *stmt;
+};
+
+struct db {
+    MYSQL *conn;
+    struct cached_stmt cache[STMT_CACHE_MAX];
+    int ncache;
+    int wrote;
+    unsigned err;
+    char errmsg[256];
+    char *colbuf[DB_MAX_COLS];
+    unsigned long colcap[DB_MAX_COLS];
+    unsigned long collen[DB_MAX_COLS];
+    my_bool colnull[DB_MAX_COLS];
+};
+
+static struct db_params params;
+static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct db *thread_db;
+
+static void db_destroy(void *p);
+
+static void make_key(void)
+{
+    pthread_key_create(&db_key, db_destroy);
+}
+
+void db_configure(const struct db_params *p)
+{
+    params = *p;
+    mysql_library_init(0, NULL, NULL);
+    pthread_once(&db_key_once, make_key);
+}
+
+static void set_error(struct db *db, unsigned err, const char *msg)
+{
+    db->err = err;
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg ? msg : "");
+}
+
+/* Errors after which the connection is gone and must be reopened. */
+static int is_connection_error(unsigned err)
+{
+    switch (err) {
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_SERVER_LOST_EXTENDED:
+    case CR_COMMANDS_OUT_OF_SYNC:
+    case ER_SERVER_SHUTDOWN:
+    case ER_CONNECTION_KILLED:
+    case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void drop_connection(struct db *db)
+{
+    for (int i = 0; i < db->ncache; i++)
+        mysql_stmt_close(db->cache[i].stmt);
+    db->ncache = 0;
+    if (db->conn)
+        mysql_close(db->conn);
+    db->conn = NULL;
+}
+
+static int apply_sql_mode(struct db *db)
+{
+    MYSQL_STMT *st = mysql_stmt_init(db->conn);
+    static const char sql[] = "SET SESSION sql_mode = ?";
+    MYSQL_BIND b;
+    unsigned long len = strlen(params.sql_mode);
+    int rc = -1;
+
+    if (!st)
+        return -1;
+    memset(&b, 0, sizeof b);
+    b.buffer_type = MYSQL_TYPE_STRING;
+    b.buffer = (void *)params.sql_mode;
+    b.length = &len;
+    if (mysql_stmt_prepare(st, sql, sizeof sql - 1) == 0 &&
+        mysql_stmt_bind_param(st, &b) == 0 && mysql_stmt_execute(st) == 0)
+        rc = 0;
+    else
+        set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+    mysql_stmt_close(st);
+    return rc;
+}
+
+static int open_connection(struct db *db)
+{
+    unsigned ct = params.connect_timeout ? params.connect_timeout : 2;
+    unsigned rw = params.rw_timeout ? params.rw_timeout : 30;
+    my_bool no = 0;
+    const char *socket = params.socket && *params.socket ? params.socket : NULL;
+
+    db->conn = mysql_init(NULL);
+    if (!db->conn) {
+        set_error(db, CR_OUT_OF_MEMORY, "out of memory");
+        return -1;
+    }
+    mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
+    mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &rw);
+    mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
+    mysql_options(db->conn, MYSQL_OPT_RECONNECT, &no);
+    /* VICIdial's tables are utf8 (utf8mb3): talk in the same set so that
+     * comparisons use the columns' collation and their indexes. */
+    mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8");
+    if (!mysql_real_connect(db->conn, socket ? NULL : params.host, params.user,
+                            params.pass, params.name, socket ? 0 : params.port,
+                            socket, 0)) {
+        set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+        mysql_close(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
+    if (params.sql_mode_set && apply_sql_mode(db) != 0) {
+        drop_connection(db);
+        return -1;
+    }
+    return 0;
+}
+
+static void db_destroy(void *p)
+{
+    struct db *db = p;
+    if (!db)
+        return;
+    drop_connection(db);
+    for (int i = 0; i < DB_MAX_COLS; i++)
+        free(db->colbuf[i]);
+    free(db);
+    mysql_thread_end();
+}
+
+struct db *db_thread(void)
+{
+    struct db *db = thread_db;
+
+    if (!db) {
+        db = calloc(1, sizeof *db);
+        if (!db)
+            return NULL;
+        mysql_thread_init();
+        thread_db = db;
+        pthread_setspecific(db_key, db);
+    }
+    if (!db->conn && open_connection(db) != 0)
+        return NULL;
+    return db;
+}
+
+void db_thread_close(void)
+{
+    struct db *db = thread_db;
+    if (!db)
+        return;
+    thread_db = NULL;
+    pthread_setspecific(db_key, NULL);
+    db_destroy(db);
+}
+
+void db_request_begin(struct db *db)
+{
+    db->wrote = 0;
+    db->err = 0;
+    db->errmsg[0] = '\0';
+}
+
+static MYSQL_STMT *prepared(struct db *db, const char *sql)
+{
+    MYSQL_STMT *st;
+
+    for (int i = 0; i < db->ncache; i++)
+        if (db->cache[i].sql == sql)
+            return db->cache[i].stmt;
+    st = mysql_stmt_init(db->conn);
+    if (!st) {
+        set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+        return NULL;
+    }
+    if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
+        set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+        mysql_stmt_close(st);
+        return NULL;
+    }
+    if (db->ncache == STMT_CACHE_MAX) {   /* never in practice: a bug guard */
+        mysql_stmt_close(db->cache[0].stmt);
+        memmove(db->cache, db->cache + 1, sizeof db->cache[0] * (STMT_CACHE_MAX - 1));
+        db->ncache--;
+    }
+    db->cache[db->ncache].sql = sql;
+    db->cache[db->ncache].stmt = st;
+    db->ncache++;
+    return st;
+}
+
+static int bind_and_execute(struct db *db, MYSQL_STMT *st, const struct db_arg *args, int nargs)
+{
+    MYSQL_BIND b[DB_MAX_ARGS];
+    unsigned long len[DB_MAX_ARGS];
+    my_bool null[DB_MAX_ARGS];
+
+    if (nargs > DB_MAX_ARGS || (unsigned long)nargs != mysql_stmt_param_count(st)) {
+        set_error(db, CR_INVALID_PARAMETER_NO, "parameter count mismatch");
+        return -1;
+    }
+    memset(b, 0, sizeof(MYSQL_BIND) * (size_t)(nargs ? nargs : 1));
+    for (int i = 0; i < nargs; i++) {
+        null[i] = args[i].s == NULL;
+        len[i] = (unsigned long)args[i].len;
+        b[i].buffer_type = MYSQL_TYPE_STRING;
+        b[i].buffer = (void *)(args[i].s ? args[i].s : "");
+        b[i].buffer_length = len[i];
+        b[i].length = &len[i];
+        b[i].is_null = &null[i];
+    }
+    if ((nargs && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0) {
+        set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+        return -1;
+    }
+    return 0;
+}
+
+/* Prepare (cached) and execute, with one retry on a new connection when the
+ * old one turned out dead and nothing has been written yet. */
+static enum db_status run(struct db *db, const char *sql, const struct db_arg *args,
+                          int nargs, int is_write, MYSQL_STMT **out)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        MYSQL_STMT *st;
+
+        if (!db->conn && open_connection(db) != 0)
+            return DB_DOWN;
+        st = prepared(db, sql);
+        if (st && bind_and_execute(db, st, args, nargs) == 0) {
+            if (is_write)
+                db->wrote = 1;
+            *out = st;
+            return DB_OK;
+        }
+        if (!is_connection_error(db->err)) {
+            if (st)
+                mysql_stmt_reset(st);
+            return DB_ERROR;
+        }
+        drop_connection(db);
+        if (db->wrote || is_write)
+            return DB_DOWN;
+    }
+    return DB_DOWN;
+}
+
+enum db_status db_exec(struct db *db, const char *sql, const struct db_arg *args,
+                       int nargs, unsigned long long *affected,
+                       unsigned long long *insert_id)
+{
+    MYSQL_STMT *st;
+    enum db_status s = run(db, sql, args, nargs, 1, &st);
+
+    if (s != DB_OK)
+        return s;
+    if (affected)
+        *affected = (unsigned long long)mysql_stmt_affected_rows(st);
+    if (insert_id)
+        *insert_id = (unsigned long long)mysql_stmt_insert_id(st);
+    return DB_OK;
+}
+
+static int grow_column(struct db *db, int i, unsigned long need)
+{
+    char *p;
+    if (db->colcap[i] >= need + 1)
+        return 0;
+    p = realloc(db->colbuf[i], need + 1);
+    if (!p)
+        return -1;
+    db->colbuf[i] = p;
+    db->colcap[i] = need + 1;
+    return 0;
+}
+
+static enum db_status fetch_first_row(struct db *db, MYSQL_STMT *st, struct db_row *row, int *found)
+{
+    MYSQL_BIND b[DB_MAX_COLS];
+    unsigned ncols = mysql_stmt_field_count(st);
+    int rc;
+
+    *found = 0;
+    row->ncols = 0;
+    if (ncols == 0 || ncols > DB_MAX_COLS) {
+        set_error(db, CR_UNKNOWN_ERROR, "unexpected column count");
+        mysql_stmt_free_result(st);
+        return DB_ERROR;
+    }
+    memset(b, 0, sizeof(MYSQL_BIND) * ncols);
+    for (unsigned i = 0; i < ncols; i++) {
+        if (grow_column(db, (int)i, COL_INITIAL_CAP) != 0)
+            return DB_ERROR;
+        b[i].buffer_type = MYSQL_TYPE_STRING;
+        b[i].buffer = db->colbuf[i];
+        b[i].buffer_length = db->colcap[i] - 1;
+        b[i].length = &db->collen[i];
+        b[i].is_null = &db->colnull[i];
+    }
+    if (mysql_stmt_bind_result(st, b) != 0 || mysql_stmt_store_result(st) != 0) {
+        set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+        mysql_stmt_free_result(st);
+        return is_connection_error(db->err) ? (drop_connection(db), DB_DOWN) : DB_ERROR;
+    }
+    rc = mysql_stmt_fetch(st);
+    if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {
+        for (unsigned i = 0; i < ncols; i++) {
+            if (!db->colnull[i] && db->collen[i] > b[i].buffer_length) {
+                /* A value longer than the buffer: fetch it whole. */
+                if (grow_column(db, (int)i, db->collen[i]) != 0) {
+                    mysql_stmt_free_result(st);
+                    return DB_ERROR;
+                }
+                b[i].buffer = db->colbuf[i];
+                b[i].buffer_length = db->colcap[i] - 1;
+                mysql_stmt_fetch_column(st, &b[i], i, 0);
+            }
+            db->colbuf[i][db->colnull[i] ? 0 : db->collen[i]] = '\0';
+            row->col[i] = db->colnull[i] ? NULL : db->colbuf[i];
+            row->len[i] = db->colnull[i] ? 0 : db->collen[i];
+        }
+        row->ncols = (int)ncols;
+        *found = 1;
+    } else if (rc != MYSQL_NO_DATA) {
+        set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+        mysql_stmt_free_result(st);
+        return DB_ERROR;
+    }
+    mysql_stmt_free_result(st);
+    return DB_OK;
+}
+
+enum db_status db_row(struct db *db, const char *sql, const struct db_arg *args,
+                      int nargs, struct db_row *row, int *found)
+{
+    MYSQL_STMT *st;
+    enum db_status s = run(db, sql, args, nargs, 0, &st);
+
+    if (s != DB_OK)
+        return s;
+    return fetch_first_row(db, st, row, found);
+}
+
+enum db_status db_count(struct db *db, const char *sql, const struct db_arg *args,
+                        int nargs, long long *out)
+{
+    struct db_row row;
+    int found;
+    enum db_status s = db_row(db, sql, args, nargs, &row, &found);
+
+    if (s != DB_OK)
+        return s;
+    *out = (found && row.col[0]) ? strtoll(row.col[0], NULL, 10) : 0;
+    return DB_OK;
+}
+
+enum db_status db_alive(struct db *db)
+{
+    static const char sql[] = "SELECT 1";
+    long long one = 0;
+    return db_count(db, sql, NULL, 0, &one);
+}
+
+unsigned db_last_errno(struct db *db)
+{
+    return db ? db->err : 0;
+}
+
+const char *db_last_error(struct db *db)
+{
+    return db ? db->errmsg : "no connection";
+}
+
+size_t db_width(const char *s, size_t len, size_t chars)
+{
+    size_t i = 0, n = 0;
+
+    while (i < len && n < chars) {
+        unsigned char c = (unsigned char)s[i];
+        size_t step = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        if (i + step > len)
+            step = len - i;
+        i += step;
+        n++;
+    }
+    return i;
+}

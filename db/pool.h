@@ -1,0 +1,95 @@
+/*
+ * pool.h - one MariaDB connection per worker thread, and prepared statements.
+ *
+ * Each libmicrohttpd worker owns one connection, opened on its first
+ * request and kept for the life of the thread; statements are prepared
+ * once per connection and reused.  No SQL text is ever built from input:
+ * every value travels as a bound parameter.
+ *
+ * Errors are values: DB_OK, DB_ERROR (the statement failed, the connection
+ * is fine) or DB_DOWN (no connection could be had).  A statement that loses
+ * the connection before the request has written anything is retried once
+ * on a fresh connection, so a restarted database costs no request.
+ */
+#ifndef NONAGENTD_DB_POOL_H
+#define NONAGENTD_DB_POOL_H
+
+#include <stddef.h>
+#include <string.h>
+
+enum db_status { DB_OK = 0, DB_ERROR = -1, DB_DOWN = -2 };
+
+struct db_params {
+    const char *host, *user, *pass, *name, *socket, *sql_mode;
+    unsigned port;
+    int sql_mode_set;
+    unsigned connect_timeout;   /* seconds */
+    unsigned rw_timeout;        /* seconds, per network read or write */
+};
+
+/* Set once at start-up, before any worker runs. */
+void db_configure(const struct db_params *p);
+
+struct db;
+
+/* The calling thread's connection, connected if need be; NULL when the
+ * database cannot be reached (the request then answers 503). */
+struct db *db_thread(void);
+
+/* Close the calling thread's connection (thread exit, tests). */
+void db_thread_close(void);
+
+/* Mark the start of a request: statements may be retried on a new
+ * connection until the first write. */
+void db_request_begin(struct db *db);
+
+#define DB_MAX_ARGS 32
+#define DB_MAX_COLS 16
+
+/* A bound value: a byte string (NULL s = SQL NULL). */
+struct db_arg {
+    const char *s;
+    size_t len;
+};
+
+#define DB_STR(x) db_str(x)
+static inline struct db_arg db_str(const char *s)
+{
+    return (struct db_arg){ s, s ? strlen(s) : 0 };
+}
+
+#define DB_STRN(x, n) ((struct db_arg){ (x), (n) })
+
+/* One fetched row: column values as NUL-terminated strings (NULL for SQL
+ * NULL), valid until the next statement on this connection. */
+struct db_row {
+    int ncols;
+    const char *col[DB_MAX_COLS];
+    size_t len[DB_MAX_COLS];
+};
+
+/* Run a statement that returns no rows.  affected / insert_id may be NULL. */
+enum db_status db_exec(struct db *db, const char *sql, const struct db_arg *args,
+                       int nargs, unsigned long long *affected,
+                       unsigned long long *insert_id);
+
+/* Run a query and fetch its first row; *found is 0 when there was none. */
+enum db_status db_row(struct db *db, const char *sql, const struct db_arg *args,
+                      int nargs, struct db_row *row, int *found);
+
+/* Run a query whose first column of the first row is a number (COUNT(*)). */
+enum db_status db_count(struct db *db, const char *sql, const struct db_arg *args,
+                        int nargs, long long *out);
+
+/* Does the database answer (SELECT 1)? */
+enum db_status db_alive(struct db *db);
+
+/* MariaDB error number of the last failed statement (0 if none). */
+unsigned db_last_errno(struct db *db);
+const char *db_last_error(struct db *db);
+
+/* Truncate s to at most `chars` UTF-8 characters (a VARCHAR(chars)
+ * column's width); returns the byte length to store. */
+size_t db_width(const char *s, size_t len, size_t chars);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * users.h - the queries on vicidial_users and the tables authentication
+ * reads beside it (user groups, IP lists, two-factor state).
+ */
+#ifndef NONAGENTD_DB_USERS_H
+#define NONAGENTD_DB_USERS_H
+
+#include "db/pool.h"
+
+/* Rows that pass VICIdial's 'REPORTS' login test: user and password (plain
+ * `pass`, or `pass_hash` when hashing is on) match, level > 6, active, and
+ * not locked (under 10 failures, or the last login older than lock_before). */
+enum db_status user_auth_count(struct db *db, const char *user, const char *secret,
+                               int hashed, long long lock_before, long long *count);
+
+/* failed_login_count and UNIX_TIMESTAMP(last_login_date) of the user. */
+enum db_status user_failure_state(struct db *db, const char *user, int *found,
+                                  long long *failed_count, long long *last_login);
+
+/* The counter updates of a failed login (api.md 1.7 step 4). */
+enum db_status user_note_bad(struct db *db, const char *user, const char *ip);
+enum db_status user_note_bad_after_lock(struct db *db, const char *user, const char *ip);
+enum db_status user_note_lock(struct db *db, const char *user);
+enum db_status user_note_ipblock(struct db *db, const char *user);
+
+/* A successful login: last_login_date=NOW(), last_ip, counter reset. */
+enum db_status user_note_login(struct db *db, const char *user, const char *ip);
+
+/* IP-list inputs: the user's group and ignore_ip_list flag. */
+enum db_status user_ip_list_info(struct db *db, const char *user, char *group,
+                                 size_t cap, int *ignore_ip_list, int *found);
+/* The group's api_ip_list (*found=0 when the group has no row). */
+enum db_status user_group_api_ip_list(struct db *db, const char *group, char *list,
+                                      size_t cap, int *found);
+/* Entries of list_id matching the address or its a.b.c.x form. */
+enum db_status ip_list_match(struct db *db, const char *list_id, const char *ip,
+                             const char *ip_class_c, long long *count);
+
+/* Two-factor state. */
+enum db_status user_two_factor_override(struct db *db, const char *user, char *out,
+                                        size_t cap);
+enum db_status user_two_factor_valid(struct db *db, const char *user, long long *count);
+enum db_status user_pending_report_authorize(struct db *db, const char *user,
+                                             int *authorized);
+
+/* The API user's row, read after authentication. */
+struct api_user {
+    char allowed_functions[1001];
+    char user_group[21];
+};
+enum db_status user_api_row(struct db *db, const char *user, struct api_user *u,
+                            int *found);
+
+/* Phone-function rights: vdc_agent_api_access, level >= 8, active, and
+ * ast_admin_access (or ast_delete_phones when delete_right). */
+enum db_status user_phone_right_count(struct db *db, const char *user, int delete_right,
+                                      long long *count);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * phone_rules.c - value rules shared by the phone functions (phone_rules.h).
+ */
+#include "server/api/phone_rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* VICIdial's list, as numbers: PHP compares two numeric strings by value. */
+static const double GMT_OFFSETS[] = {
+    12.75, 12, 11, 10, 9.5, 9, 8, 7, 6.5, 6, 5.75, 5.5, 5, 4.5, 4, 3.5, 3, 2, 1, 0,
+    -1, -2, -3, -3.5, -4, -5, -6, -7, -8, -9, -10, -11, -12,
+};
+
+/* A PHP numeric string as filtering leaves it: -?(digits[.digits*]|.digits).
+ * strtod then gives the same correctly rounded double PHP compares. */
+static int parse_php_number(const char *s, double *out)
+{
+    const char *p = s;
+    int digits = 0;
+
+    if (*p == '-')
+        p++;
+    for (; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    if (*p != '\0' || digits == 0)
+        return 0;
+    *out = strtod(s, NULL);
+    return 1;
+}
+
+int gmt_is_valid(const char *local_gmt)
+{
+    double v;
+
+    if (!parse_php_number(local_gmt, &v))
+        return 0;
+    for (size_t i = 0; i < sizeof GMT_OFFSETS / sizeof GMT_OFFSETS[0]; i++)
+        if (v == GMT_OFFSETS[i])
+            return 1;
+    return 0;
+}
+
+int protocol_is_valid(const char *protocol)
+{
+    return strcmp(protocol, "IAX2") == 0 || strcmp(protocol, "SIP") == 0 ||
+           strcmp(protocol, "Zap") == 0 || strcmp(protocol, "EXTERNAL") == 0;
+}
+
+const char *flag_yes_no(const char *value)
+{
+    if (strcasecmp(value, "Y") == 0 || strcasecmp(value, "N") == 0)
+        return value;
+    return NULL;
+}
+
+const char *flag_webphone(const char *value)
+{
+    if (flag_yes_no(value) || strcasecmp(value, "Y_API_LAUNCH") == 0)
+        return value;
+    return NULL;
+}
+
+int function_allowed(const struct api_user *u, const char *function)
+{
+    char needle[64];
+
+    if (strstr(u->allowed_functions, "ALL_FUNCTIONS"))
+        return 1;
+    snprintf(needle, sizeof needle, " %s ", function);
+    return strstr(u->allowed_functions, needle) != NULL;
+}
+
+int template_is_blank(const char *template_id)
+{
+    return strcasecmp(template_id, "--BLANK--") == 0;
+}

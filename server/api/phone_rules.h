@@ -1,0 +1,29 @@
+/*
+ * phone_rules.h - the value rules the phone functions share: the timezone
+ * list, the optional Y/N flags, the protocol list, the function permission
+ * test.
+ */
+#ifndef NONAGENTD_PHONE_RULES_H
+#define NONAGENTD_PHONE_RULES_H
+
+#include "server/request.h"
+
+/* local_gmt equals one of VICIdial's 33 offsets under PHP's numeric
+ * comparison: "-5", "-5.00" and "-005.000" all pass (api.md 2.2 step 8). */
+int gmt_is_valid(const char *local_gmt);
+
+/* protocol is exactly IAX2, SIP, Zap or EXTERNAL (case-sensitive). */
+int protocol_is_valid(const char *protocol);
+
+/* The optional flags: the value if it matches (case-insensitively) one of
+ * the allowed values, else NULL (the column keeps its default). */
+const char *flag_yes_no(const char *value);
+const char *flag_webphone(const char *value);
+
+/* api_allowed_functions holds " <function> " or ALL_FUNCTIONS. */
+int function_allowed(const struct api_user *u, const char *function);
+
+/* template_id "--BLANK--" (any case) clears the template. */
+int template_is_blank(const char *template_id);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * apilog.c - VICIdial's api_log() (non_agent_api.php, api.md 1.5 and 1.10).
+ *
+ * For each logged answer: find or add the vicidial_webservers row for
+ * (SERVER_NAME, host name) and the vicidial_urls row for the script URL,
+ * insert the vicidial_api_log row, and when that worked, the
+ * vicidial_api_urls row holding the full request URL.
+ */
+#include "server/apilog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/logs.h"
+
+static const char SCRIPT_NAME[] = "/vicidial/non_agent_api.php";
+
+static const char *host_name(void)
+{
+    static _Thread_local char name[256];
+    if (!name[0] && gethostname(name, sizeof name - 1) != 0)
+        snprintf(name, sizeof name, "X");
+    return name;
+}
+
+/* Length of the valid UTF-8 character of at most 3 bytes at s, or 0. */
+static size_t utf8_char_len(const unsigned char *s, size_t left)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF && left >= 2 && (s[1] & 0xC0) == 0x80)
+        return 2;
+    if (s[0] >= 0xE0 && s[0] <= 0xEF && left >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        unsigned cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+        if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF))
+            return 3;
+    }
+    return 0;
+}
+
+char *apilog_storable(const char *s, size_t len)
+{
+    char *out = malloc(len + 1);
+    size_t o = 0;
+
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_char_len((const unsigned char *)s + i, len - i);
+        if (n == 0) {
+            out[o++] = '?';
+            i++;
+            /* skip the continuation bytes of the character we replaced */
+            while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+                i++;
+            continue;
+        }
+        if (n == 1 && s[i] == '\0') {
+            i++;            /* NUL bytes never reach a column */
+            continue;
+        }
+        memcpy(out + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* apiPAGE: scheme, SERVER_NAME, the port unless 80 or 443, SCRIPT_NAME. */
+static void api_page(const struct request *r, char *out, size_t cap)
+{
+    char port[16];
+    snprintf(port, sizeof port, "%u", r->server_port);
+    const char *scheme = strstr(port, "443") ? "https" : "http";
+    if (r->server_port == 80 || r->server_port == 443)
+        snprintf(out, cap, "%s://%s%s", scheme, r->server_name, SCRIPT_NAME);
+    else
+        snprintf(out, cap, "%s://%s:%u%s", scheme, r->server_name, r->server_port,
+                 SCRIPT_NAME);
+}
+
+/* POST_URI: the body's pairs re-joined, minus ' " \ and ;. */
+static char *post_uri(const struct request *r)
+{
+    char *joined = params_php_join(&r->post);
+    size_t o = 0;
+
+    if (!joined)
+        return NULL;
+    for (size_t i = 0; joined[i]; i++)
+        if (!strchr("'\"\\;", joined[i]))
+            joined[o++] = joined[i];
+    joined[o] = '\0';
+    return joined;
+}
+
+char *apilog_url(const struct request *r)
+{
+    char page[512];
+    char *post = post_uri(r);
+    struct buf b = { 0 };
+    const char *query = r->query ? r->query : "";
+
+    api_page(r, page, sizeof page);
+    buf_printf(&b, "%s?", page);
+    if (!post)
+        return NULL;
+    if (!*query && strlen(post) > 2)
+        query = post;           /* a POST-only request: its data, ... */
+    buf_puts(&b, query);
+    if (*query && strlen(post) > 2)
+        buf_printf(&b, "&GET-AND-POST=Y&%s", post);  /* ... then again */
+    free(post);
+    if (b.oom) {
+        free(b.data);
+        return NULL;
+    }
+    return b.data;
+}
+
+static char *storable_str(const char *s)
+{
+    return apilog_storable(s, strlen(s));
+}
+
+void apilog_write(struct request *r, const char *result, const char *reason,
+                  const char *data)
+{
+    struct db *db = r->db;
+    char page[512], run_time[32], api_date[20];
+    struct tm tm;
+    time_t now = time(NULL);
+    unsigned long long ws = 0, url = 0, api_id = 0;
+    char *url_full = NULL, *data_clean = NULL, *value = NULL;
+    const char *server = r->server_name[0] ? r->server_name : "X";
+    const char *host = host_name()[0] ? host_name() : "X";
+    enum db_status s;
+
+    if (!db || r->db_failed)
+        return;
+    api_page(r, page, sizeof page);
+    localtime_r(&now, &tm);
+    strftime(api_date, sizeof api_date, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(run_time, sizeof run_time, "%.6f", request_elapsed(r));
+
+    data_clean = storable_str(data);
+    value = storable_str(params_php_last_value(&r->post));
+    if (!data_clean || !value)
+        goto done;
+    for (char *p = data_clean; *p; p++)
+        if (*p == '"')
+            *p = '\'';          /* VICIdial stores double quotes as single */
+
+    s = webserver_id(db, server, host, &ws);
+    if (s == DB_OK)
+        s = url_id(db, page, &url);
+    if (s == DB_OK) {
+        struct api_log l = {
+            .user = r->user, .agent_user = request_field(r, "agent_user"),
+            .function = r->function, .value = value, .result = result,
+            .result_reason = reason, .source = r->source, .data = data_clean,
+            .api_date = api_date, .run_time = run_time, .webserver = ws, .api_url = url,
+        };
+        s = api_log_insert(db, &l, &api_id);
+    }
+    if (s == DB_OK) {
+        char *raw = apilog_url(r);
+        url_full = raw ? storable_str(raw) : NULL;
+        free(raw);
+        s = url_full ? api_url_insert(db, api_id, r->client_ip, url_full) : DB_ERROR;
+    }
+    if (s != DB_OK)
+        fprintf(stderr, "nonagentd: api log not written for %s: %s\n", r->function,
+                db_last_error(db));
+done:
+    free(url_full);
+    free(data_clean);
+    free(value);
+}

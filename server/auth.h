@@ -1,0 +1,20 @@
+/*
+ * auth.h - VICIdial's user_authorization(user, pass, 'REPORTS', 1, 1)
+ * (api.md 1.7): password check (plain or bcrypt hash), the 10-failure /
+ * 900-second lockout with its counters, IP allow and block lists, and the
+ * two-factor gate.
+ */
+#ifndef NONAGENTD_AUTH_H
+#define NONAGENTD_AUTH_H
+
+#include "server/request.h"
+
+/* The auth key: "GOOD", "BAD", "LOCK", "IPBLOCK" or "2FA"; NULL when the
+ * database failed (r->db_failed is then set). */
+const char *auth_user(struct request *r);
+
+/* a.b.c.d -> a.b.c.x (the last ".digits" replaced), as VICIdial's IP lists
+ * compare a class-C entry. */
+void auth_ip_class_c(const char *ip, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * config.h - one struct for everything a person configures.
+ *
+ * Sources, weakest first: built-in defaults (VICIdial's own: localhost:3306,
+ * cron/1234, database asterisk), the astguiclient.conf file (--config FILE,
+ * else /etc/astguiclient.conf when it exists), NONAGENTD_DB_* environment
+ * variables, then command-line flags.
+ */
+#ifndef NONAGENTD_CONFIG_H
+#define NONAGENTD_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONFIG_DEFAULT_PATH "/etc/astguiclient.conf"
+
+struct config {
+    char db_host[256];
+    unsigned db_port;
+    char db_user[128];
+    char db_pass[256];
+    char db_name[128];
+    char db_socket[512];       /* "" = TCP to db_host:db_port */
+    char sql_mode[256];        /* "" = the server's default */
+    int sql_mode_set;          /* --sql-mode given (even as "") */
+
+    char listen_addr[128];     /* IPv4 or IPv6 literal, or "localhost" */
+    unsigned listen_port;
+    unsigned threads;          /* 0 = number of online cores */
+
+    char config_path[512];     /* the file actually read, "" if none */
+};
+
+enum config_result {
+    CONFIG_OK = 0,     /* run the daemon */
+    CONFIG_EXIT = 1,   /* --help or --version printed to out; exit 0 */
+    CONFIG_ERROR = 2   /* err holds one line naming the key and problem */
+};
+
+/* Fill c from all sources.  env is a getenv-like lookup (NULL = getenv) so
+ * tests can supply their own environment.  Help/version text goes to out. */
+enum config_result config_load(struct config *c, int argc, char **argv,
+                               const char *(*env)(const char *name),
+                               char *err, size_t errlen, FILE *out);
+
+#endif

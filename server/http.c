@@ -1,0 +1,413 @@
+/*
+ * http.c - libmicrohttpd glue (see http.h).  The only file that knows
+ * libmicrohttpd's types.
+ *
+ * A request's life: the URI callback allocates its struct http_req with the
+ * raw request line URI (libmicrohttpd would decode the query string its own
+ * way; VICIdial's decoding is PHP's, so nonagentd parses the raw one).  The
+ * access handler is called once with the headers, once per body chunk, and
+ * once more to answer; the completion callback frees everything.
+ */
+#include "server/http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server/dispatch.h"
+#include "server/reqlog.h"
+#include "server/request.h"
+
+#define API_PATH "/vicidial/non_agent_api.php"
+#define MAX_BODY_BYTES (1024 * 1024)
+#define MAX_URI_BYTES (64 * 1024)
+#define CONNECTION_MEMORY (128 * 1024)   /* request line + headers */
+#define CONNECTION_TIMEOUT_S 30
+#define MAX_CONNECTIONS 4000
+
+enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_NOT_FOUND };
+enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART };
+
+struct http_req {
+    char *uri;                  /* raw, as in the request line */
+    enum route route;
+    enum body_kind body_kind;
+    int started;                /* the header call has been seen */
+    int too_large;
+    char *body;
+    size_t body_len, body_cap;
+    struct MHD_PostProcessor *pp;
+    struct request req;
+};
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    unsigned listen_port;
+};
+
+static atomic_int in_flight;
+static unsigned server_listen_port;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct http_req *h = calloc(1, sizeof *h);
+    (void)cls;
+    (void)conn;
+    if (!h)
+        return NULL;
+    h->uri = strdup(uri ? uri : "");
+    if (!h->uri) {
+        free(h);
+        return NULL;
+    }
+    params_init(&h->req.get);
+    params_init(&h->req.post);
+    request_start_clock(&h->req);
+    atomic_fetch_add(&in_flight, 1);
+    return h;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct http_req *h = *con_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!h)
+        return;
+    if (h->pp)
+        MHD_destroy_post_processor(h->pp);
+    request_free(&h->req);
+    free(h->body);
+    free(h->uri);
+    free(h);
+    *con_cls = NULL;
+    atomic_fetch_sub(&in_flight, 1);
+}
+
+static enum route route_of(const char *uri, size_t path_len, const char *method)
+{
+    if ((path_len == sizeof API_PATH - 1 && strncmp(uri, API_PATH, path_len) == 0) ||
+        (path_len == sizeof API_PATH && uri[0] == '/' &&
+         strncmp(uri + 1, API_PATH, path_len - 1) == 0))
+        return ROUTE_API;
+    if (path_len == 8 && strncmp(uri, "/healthz", 8) == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+        return ROUTE_HEALTH;
+    return ROUTE_NOT_FOUND;
+}
+
+static enum body_kind body_kind_of(struct MHD_Connection *conn, const char *method)
+{
+    const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_TYPE);
+    /* PHP fills $_POST only for these two, and only for POST. */
+    if (strcmp(method, "POST") != 0 || !ct)
+        return BODY_NONE;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        return BODY_URLENCODED;
+    if (strncasecmp(ct, "multipart/form-data", 19) == 0)
+        return BODY_MULTIPART;
+    return BODY_NONE;
+}
+
+static enum MHD_Result on_multipart_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                          const char *filename, const char *content_type,
+                                          const char *transfer_encoding, const char *data,
+                                          uint64_t off, size_t size)
+{
+    struct http_req *h = cls;
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    if (!key || filename)
+        return MHD_YES;   /* file uploads are $_FILES, not $_POST */
+    if (off == 0)
+        return params_add(&h->req.post, key, strlen(key), data ? data : "", size) == 0
+                   ? MHD_YES : MHD_NO;
+    /* A value delivered in pieces: extend the last pair. */
+    struct param *p = &h->req.post.v[h->req.post.n - 1];
+    char *grown = realloc(p->value, p->value_len + size + 1);
+    if (!grown)
+        return MHD_NO;
+    memcpy(grown + p->value_len, data, size);
+    p->value = grown;
+    p->value_len += size;
+    p->value[p->value_len] = '\0';
+    return MHD_YES;
+}
+
+static int append_body(struct http_req *h, const char *data, size_t size)
+{
+    if (h->body_len + size > MAX_BODY_BYTES) {
+        h->too_large = 1;
+        return 0;
+    }
+    if (h->body_len + size + 1 > h->body_cap) {
+        size_t cap = h->body_cap ? h->body_cap * 2 : 4096;
+        while (cap < h->body_len + size + 1)
+            cap *= 2;
+        char *p = realloc(h->body, cap);
+        if (!p)
+            return -1;
+        h->body = p;
+        h->body_cap = cap;
+    }
+    memcpy(h->body + h->body_len, data, size);
+    h->body_len += size;
+    h->body[h->body_len] = '\0';
+    return 0;
+}
+
+static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
+{
+    struct request *r = &h->req;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+
+    r->client_ip[0] = '\0';
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET) {
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                      r->client_ip, sizeof r->client_ip);
+        } else if (sa->sa_family == AF_INET6) {
+            const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+            inet_ntop(AF_INET6, &s6->sin6_addr, r->client_ip, sizeof r->client_ip);
+            if (strncmp(r->client_ip, "::ffff:", 7) == 0 && strchr(r->client_ip, '.'))
+                memmove(r->client_ip, r->client_ip + 7, strlen(r->client_ip + 7) + 1);
+        }
+    }
+    /* SERVER_NAME and SERVER_PORT as Apache derives them from Host. */
+    r->server_port = server_listen_port;
+    snprintf(r->server_name, sizeof r->server_name, "%s", host ? host : "");
+    char *colon = NULL;
+    if (r->server_name[0] == '[') {
+        char *close = strchr(r->server_name, ']');
+        colon = close && close[1] == ':' ? close + 1 : NULL;
+    } else {
+        colon = strrchr(r->server_name, ':');
+    }
+    if (colon) {
+        *colon = '\0';
+        unsigned long port = strtoul(colon + 1, NULL, 10);
+        if (port > 0 && port < 65536)
+            r->server_port = (unsigned)port;
+    }
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_req *h,
+                                     const char *method, struct response *resp)
+{
+    struct MHD_Response *mr;
+    enum MHD_Result ret;
+    const char *body = resp->body.data ? resp->body.data : "";
+    size_t len = resp->body.oom ? 0 : resp->body.len;
+    long usec = (long)(request_elapsed(&h->req) * 1e6);
+    size_t path_len = strcspn(h->uri, "?");
+    char path[128];
+
+    if (resp->body.oom) {
+        resp->status = 500;
+        body = "";
+    }
+    mr = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (!mr)
+        return MHD_NO;
+    MHD_add_response_header(mr, "Content-type", "text/html; charset=utf-8");
+    MHD_add_response_header(mr, "Cache-Control", "no-cache, must-revalidate");
+    MHD_add_response_header(mr, "Pragma", "no-cache");
+    ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
+    MHD_destroy_response(mr);
+    snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
+    reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
+                 resp->result, resp->status, usec);
+    return ret;
+}
+
+static enum MHD_Result answer_plain(struct MHD_Connection *conn, struct http_req *h,
+                                    const char *method, int status, const char *body,
+                                    const char *result)
+{
+    struct response resp = { .status = status, .result = result };
+    enum MHD_Result ret;
+    buf_puts(&resp.body, body);
+    ret = send_response(conn, h, method, &resp);
+    buf_free(&resp.body);
+    return ret;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
+                              const char *method)
+{
+    struct response resp = { .status = 200 };
+    enum MHD_Result ret;
+
+    if (h->too_large)
+        return answer_plain(conn, h, method, 413, "ERROR: REQUEST BODY TOO LARGE\n", "TOOLARGE");
+    if (h->route == ROUTE_HEALTH) {
+        dispatch_health(&resp);
+    } else {
+        const char *q = strchr(h->uri, '?');
+        h->req.query = q ? q + 1 : "";
+        if (params_parse_urlencoded(&h->req.get, h->req.query, strlen(h->req.query)) != 0 ||
+            (h->body_kind == BODY_URLENCODED && h->body &&
+             params_parse_urlencoded(&h->req.post, h->body, h->body_len) != 0))
+            return answer_plain(conn, h, method, 500, "ERROR: OUT OF MEMORY\n", "OOM");
+        fill_transport(h, conn);
+        dispatch_api(&h->req, &resp);
+    }
+    ret = send_response(conn, h, method, &resp);
+    buf_free(&resp.body);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct http_req *h = *con_cls;
+    (void)cls;
+    (void)url;
+    (void)version;
+
+    if (!h)
+        return MHD_NO;          /* out of memory in on_uri: drop the connection */
+    if (!h->started) {
+        size_t path_len = strcspn(h->uri, "?");
+        h->started = 1;
+        h->route = route_of(h->uri, path_len, method);
+        if (h->route == ROUTE_NOT_FOUND)
+            return MHD_YES;     /* answered after the body is drained */
+        if (h->route == ROUTE_API) {
+            if (strlen(h->uri) > MAX_URI_BYTES)
+                h->too_large = 1;
+            h->body_kind = body_kind_of(conn, method);
+            if (h->body_kind == BODY_MULTIPART) {
+                h->pp = MHD_create_post_processor(conn, 16 * 1024, on_multipart_field, h);
+                if (!h->pp)
+                    h->body_kind = BODY_NONE;
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        size_t size = *upload_data_size;
+        *upload_data_size = 0;
+        if (h->route != ROUTE_API || h->too_large || h->body_kind == BODY_NONE)
+            return MHD_YES;     /* read and ignored, as PHP ignores it */
+        if (h->body_len + size > MAX_BODY_BYTES) {
+            h->too_large = 1;
+            return MHD_YES;
+        }
+        if (h->body_kind == BODY_MULTIPART) {
+            h->body_len += size;
+            return MHD_post_process(h->pp, upload_data, size) == MHD_YES ? MHD_YES : MHD_NO;
+        }
+        return append_body(h, upload_data, size) == 0 ? MHD_YES : MHD_NO;
+    }
+    if (h->route == ROUTE_NOT_FOUND)
+        return answer_plain(conn, h, method, 404, "Not Found\n", "NOTFOUND");
+    return answer(conn, h, method);
+}
+
+static int parse_listen(const struct config *c, struct sockaddr_storage *ss, socklen_t *len)
+{
+    memset(ss, 0, sizeof *ss);
+    const char *addr = strcmp(c->listen_addr, "localhost") == 0 ? "127.0.0.1" : c->listen_addr;
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+    if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)c->listen_port);
+        *len = sizeof *s4;
+        return AF_INET;
+    }
+    if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)c->listen_port);
+        *len = sizeof *s6;
+        return AF_INET6;
+    }
+    return -1;
+}
+
+struct http_server *http_start(const struct config *c, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    int family = parse_listen(c, &ss, &sslen);
+    unsigned threads = c->threads;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    struct http_server *s;
+
+    if (family < 0) {
+        snprintf(err, errlen, "--listen: '%s' is not an IP address", c->listen_addr);
+        return NULL;
+    }
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+        flags |= MHD_USE_EPOLL;
+    if (family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    server_listen_port = c->listen_port;
+    s->listen_port = c->listen_port;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)c->listen_port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)",
+                 c->listen_addr, c->listen_port);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void http_stop(struct http_server *s, unsigned grace_seconds)
+{
+    struct timespec tick = { 0, 20 * 1000 * 1000 };
+    unsigned waited_ms = 0;
+
+    if (!s)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (atomic_load(&in_flight) > 0 && waited_ms < grace_seconds * 1000) {
+        nanosleep(&tick, NULL);
+        waited_ms += 20;
+    }
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,25 @@
+/*
+ * http.h - the HTTP front: libmicrohttpd with its own worker pool.
+ *
+ * Routes /vicidial/non_agent_api.php (also with a doubled leading slash)
+ * to dispatch_api, GET /healthz to dispatch_health, everything else to a
+ * 404.  Collects and bounds the body, builds the struct request, sends the
+ * struct response back with VICIdial's headers, and logs one line.
+ */
+#ifndef NONAGENTD_HTTP_H
+#define NONAGENTD_HTTP_H
+
+#include <stddef.h>
+
+#include "server/config.h"
+
+struct http_server;
+
+/* Start listening; NULL with a one-line reason in err on failure. */
+struct http_server *http_start(const struct config *c, char *err, size_t errlen);
+
+/* Stop accepting, let requests in flight finish (at most grace_seconds),
+ * then stop the workers. */
+void http_stop(struct http_server *s, unsigned grace_seconds);
+
+#endif

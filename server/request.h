@@ -1,0 +1,94 @@
+/*
+ * request.h - one API request, from intake to answer.
+ *
+ * http.c fills the transport part (who asked, what they sent); the
+ * preamble in dispatch.c adds the settings, the filtered fields and the
+ * authenticated user; an API function reads all of that and writes its
+ * answer into the response.  Nothing here knows about libmicrohttpd.
+ */
+#ifndef NONAGENTD_REQUEST_H
+#define NONAGENTD_REQUEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "server/params.h"
+#include "db/pool.h"
+#include "db/settings.h"
+#include "db/users.h"
+
+/* A growable byte buffer for the response body. */
+struct buf {
+    char *data;
+    size_t len, cap;
+    int oom;            /* an append failed: the body is incomplete */
+};
+
+void buf_append(struct buf *b, const char *s, size_t len);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+struct response {
+    int status;                 /* HTTP status, 200 unless said otherwise */
+    struct buf body;
+    const char *result;         /* for the request log: SUCCESS, ERROR, ... */
+};
+
+/* The fields VICIdial filters, by name; see filters.c for each one's set. */
+struct field {
+    const char *name;
+    char *value;                /* filtered, NUL-terminated, never NULL */
+    size_t len;
+};
+
+#define REQUEST_MAX_FIELDS 48
+
+struct request {
+    /* transport, filled by http.c */
+    char client_ip[64];         /* REMOTE_ADDR */
+    char server_name[256];      /* SERVER_NAME: the Host header's host part */
+    unsigned server_port;       /* SERVER_PORT */
+    const char *query;          /* raw QUERY_STRING, "" when none */
+    struct param_list get;      /* $_GET */
+    struct param_list post;     /* $_POST (urlencoded or multipart bodies) */
+    struct timespec started;    /* CLOCK_MONOTONIC at arrival */
+    time_t started_wall;
+    char now_time[20];          /* date("Y-m-d H:i:s") at arrival */
+
+    /* the preamble's findings */
+    struct db *db;
+    struct settings settings;
+    struct field fields[REQUEST_MAX_FIELDS];
+    int nfields;
+    const char *function;       /* filtered; "" when missing */
+    const char *user;           /* filtered, as the client spelled it */
+    const char *source;
+    struct api_user api_user;
+
+    int db_failed;              /* a query could not run: answer 503 */
+};
+
+/* Set the arrival clock (http.c calls it as the request arrives). */
+void request_start_clock(struct request *r);
+
+/* Raw value of a parameter with VICIdial's precedence: the query string
+ * wins per name, then the body.  NULL when absent; *is_array set when PHP
+ * would have made it an array. */
+const char *request_raw(const struct request *r, const char *name, size_t *len,
+                        int *is_array);
+
+/* Filter every known field once (after the settings are read). */
+int request_filter_fields(struct request *r);
+
+/* Filtered value of a field ("" when missing). */
+const char *request_field(const struct request *r, const char *name);
+
+void request_free(struct request *r);
+
+/* Seconds since arrival. */
+double request_elapsed(const struct request *r);
+
+#endif

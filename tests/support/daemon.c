@@ -1,0 +1,153 @@
+/*
+ * daemon.c - starting and stopping the daemon under test (see daemon.h).
+ */
+#include "tests/support/daemon.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/support/httpc.h"
+
+unsigned daemon_free_port(void)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    socklen_t len = sizeof sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned port = 0;
+
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        port = ntohs(sa.sin_port);
+    if (fd >= 0)
+        close(fd);
+    return port;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode,
+                  const char *const *extra_args)
+{
+    const char *bin = getenv("NONAGENTD_BIN");
+    const char *dir = getenv("NONAGENTD_TESTDB_DIR");
+    char listen[64], port[16];
+    const char *argv[64];
+    int argc = 0;
+
+    if (!bin || !dir) {
+        fprintf(stderr, "NONAGENTD_BIN and NONAGENTD_TESTDB_DIR must be set (run through ctest)\n");
+        exit(1);
+    }
+    memset(d, 0, sizeof *d);
+    d->port = daemon_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", d->port);
+    snprintf(port, sizeof port, "%u", t->port);
+    snprintf(d->log_path, sizeof d->log_path, "%s/daemon-%s-%u.log", dir, t->name, d->port);
+
+    argv[argc++] = bin;
+    argv[argc++] = "--listen";
+    argv[argc++] = listen;
+    argv[argc++] = "--threads";
+    argv[argc++] = "4";
+    argv[argc++] = "--db-socket";
+    argv[argc++] = t->socket;
+    argv[argc++] = "--db-user";
+    argv[argc++] = t->user;
+    argv[argc++] = "--db-pass";
+    argv[argc++] = t->pass;
+    argv[argc++] = "--db-name";
+    argv[argc++] = t->name;
+    if (sql_mode) {
+        argv[argc++] = "--sql-mode";
+        argv[argc++] = sql_mode;
+    }
+    for (int i = 0; extra_args && extra_args[i] && argc < 62; i++)
+        argv[argc++] = extra_args[i];
+    argv[argc] = NULL;
+
+    d->pid = fork();
+    if (d->pid == 0) {
+        int fd = open(d->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd >= 0) {
+            dup2(fd, STDERR_FILENO);
+            dup2(fd, STDOUT_FILENO);
+            close(fd);
+        }
+        /* A config file on this machine must not leak into the test. */
+        setenv("NONAGENTD_DB_HOST", "localhost", 1);
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 300; i++) {
+        struct http_reply r;
+        int status;
+        if (http_get(d->port, "/healthz", &r) == 0 && r.status == 200) {
+            http_reply_free(&r);
+            return;
+        }
+        http_reply_free(&r);
+        if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+            char *log = daemon_log(d);
+            fprintf(stderr, "nonagentd exited at start:\n%s\n", log ? log : "");
+            free(log);
+            exit(1);
+        }
+        sleep_ms(50);
+    }
+    fprintf(stderr, "nonagentd did not become healthy in 15 s\n");
+    kill(d->pid, SIGKILL);
+    exit(1);
+}
+
+int daemon_stop(struct daemon *d)
+{
+    int status = 0;
+
+    if (d->pid <= 0)
+        return -1;
+    kill(d->pid, SIGTERM);
+    for (int i = 0; i < 300; i++) {
+        if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+            d->pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        sleep_ms(50);
+    }
+    kill(d->pid, SIGKILL);
+    waitpid(d->pid, &status, 0);
+    d->pid = 0;
+    return -1;
+}
+
+char *daemon_log(const struct daemon *d)
+{
+    FILE *f = fopen(d->log_path, "rb");
+    char *buf;
+    long len;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)len + 1);
+    len = (long)fread(buf, 1, (size_t)len, f);
+    buf[len] = '\0';
+    fclose(f);
+    return buf;
+}

@@ -1,0 +1,129 @@
+/*
+ * fixture.c - per-scene databases, snapshots and daemons (see fixture.h).
+ */
+#include "tests/support/fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every table the schema creates: restored from the snapshot per test. */
+static const char *const TABLES[] = {
+    "phones", "servers", "vicidial_users", "vicidial_user_groups", "system_settings",
+    "vicidial_conf_templates", "phones_alias", "vicidial_admin_log", "vicidial_api_log",
+    "vicidial_webservers", "vicidial_urls", "vicidial_api_urls", "vicidial_ip_lists",
+    "vicidial_ip_list_entries", "vicidial_two_factor_auth", "vicidial_pending_ar",
+};
+#define NTABLES (sizeof TABLES / sizeof TABLES[0])
+
+static struct scene scenes[] = {
+    { .label = "innodb-strict", .engine = "InnoDB",
+      .sql_mode = "STRICT_TRANS_TABLES,STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
+                  "NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION" },
+    { .label = "myisam-nonstrict", .engine = "MyISAM", .sql_mode = "" },
+};
+
+struct scene *scene;
+
+static void build_scene(struct scene *s, const char *prefix)
+{
+    struct testdb t;
+    char path[1024];
+
+    snprintf(s->dbname, sizeof s->dbname, "%s_%s", prefix, s->engine);
+    testdb_connect(&t);
+    testdb_create(&t, s->dbname, s->engine);
+    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
+    testdb_exec_file(&t, path);
+    testdb_exec(&t, "DROP DATABASE IF EXISTS %s_snap", s->dbname);
+    testdb_exec(&t, "CREATE DATABASE %s_snap", s->dbname);
+    for (size_t i = 0; i < NTABLES; i++)
+        testdb_exec(&t, "CREATE TABLE %s_snap.%s LIKE %s.%s; INSERT INTO %s_snap.%s SELECT * FROM %s.%s",
+                    s->dbname, TABLES[i], s->dbname, TABLES[i], s->dbname, TABLES[i],
+                    s->dbname, TABLES[i]);
+    snprintf(t.name, sizeof t.name, "%s", s->dbname);
+    daemon_start(&s->daemon, &t, s->sql_mode, NULL);
+    testdb_close(&t);
+}
+
+int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void))
+{
+    int failed = 0;
+
+    for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
+        SRunner *sr;
+        scene = &scenes[i];
+        build_scene(scene, prefix);
+        fprintf(stderr, "---- scene %s ----\n", scene->label);
+        sr = srunner_create(suite_fn());
+        srunner_run_all(sr, CK_NORMAL);
+        failed += srunner_ntests_failed(sr);
+        srunner_free(sr);
+        if (daemon_stop(&scene->daemon) != 0) {
+            fprintf(stderr, "nonagentd did not stop cleanly in scene %s\n", scene->label);
+            failed++;
+        }
+    }
+    return failed;
+}
+
+void fixture_setup(void)
+{
+    struct testdb *t = &scene->db;
+    struct buf_sql { char s[8192]; size_t n; } sql = { .n = 0 };
+
+    testdb_connect(t);
+    testdb_exec(t, "USE %s", scene->dbname);
+    snprintf(t->name, sizeof t->name, "%s", scene->dbname);
+    sql.s[0] = '\0';
+    for (size_t i = 0; i < NTABLES; i++)
+        sql.n += (size_t)snprintf(sql.s + sql.n, sizeof sql.s - sql.n,
+                                  "TRUNCATE TABLE %s; INSERT INTO %s SELECT * FROM %s_snap.%s;",
+                                  TABLES[i], TABLES[i], scene->dbname, TABLES[i]);
+    testdb_exec(t, "%s", sql.s);
+}
+
+void fixture_teardown(void)
+{
+    testdb_close(&scene->db);
+}
+
+struct http_reply api_get(const char *query)
+{
+    struct http_reply r;
+    size_t len = strlen(query) + 64;
+    char *target = malloc(len);
+
+    snprintf(target, len, "/vicidial/non_agent_api.php?%s", query);
+    ck_assert_msg(http_get(scene->daemon.port, target, &r) == 0, "no reply for %s", query);
+    free(target);
+    return r;
+}
+
+char *api_body(const char *query)
+{
+    struct http_reply r = api_get(query);
+    char *body;
+
+    ck_assert_int_eq(r.status, 200);
+    body = strdup(r.body);
+    http_reply_free(&r);
+    return body;
+}
+
+char *api_add_phone(const char *extra)
+{
+    static const char seed[] =
+        "source=test&function=add_phone&user=6666&pass=1234&extension=55000"
+        "&dialplan_number=55000&voicemail_id=55000&phone_login=55000&phone_pass=test"
+        "&server_ip=10.0.9.8&protocol=SIP&registration_password=test"
+        "&phone_full_name=Extension+55000&local_gmt=-5.00&outbound_cid=7275551212";
+    size_t len = sizeof seed + strlen(extra);
+    char *q = malloc(len);
+    char *body;
+
+    snprintf(q, len, "%s%s", seed, extra);
+    body = api_body(q);
+    free(q);
+    return body;
+}

@@ -1,0 +1,49 @@
+/*
+ * fixture.h - the scene an API integration test runs in.
+ *
+ * A test program runs its whole suite once per storage scene: InnoDB
+ * tables in strict sql_mode (this project's schema on a stock MariaDB),
+ * then MyISAM tables with sql_mode='' (how VICIdial servers run).  For
+ * each scene it creates a database from schema/vicidial.sql plus
+ * schema/demo.sql, snapshots it, and starts one daemon; every test starts
+ * from the snapshot again, on a connection of its own.
+ */
+#ifndef NONAGENTD_TEST_FIXTURE_H
+#define NONAGENTD_TEST_FIXTURE_H
+
+#include <check.h>
+
+#include "tests/support/daemon.h"
+#include "tests/support/httpc.h"
+#include "tests/support/testdb.h"
+
+struct scene {
+    const char *label;          /* "innodb-strict", "myisam-nonstrict" */
+    const char *engine;         /* "InnoDB" or "MyISAM" */
+    const char *sql_mode;
+    struct testdb db;           /* this test's connection (set per test) */
+    struct daemon daemon;
+    char dbname[64];
+};
+
+extern struct scene *scene;     /* the running scene */
+
+/* Run suite_fn's suite in every scene; returns the number of failures.
+ * prefix names the databases (one per scene). */
+int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void));
+
+/* Checked fixture: restore the snapshot and connect (add to every tcase). */
+void fixture_setup(void);
+void fixture_teardown(void);
+
+/* GET /vicidial/non_agent_api.php?<query>, asserting a reply came back. */
+struct http_reply api_get(const char *query);
+
+/* Body of api_get(query), malloc'd (status asserted 200). */
+char *api_body(const char *query);
+
+/* The seed request of VICIdial's own documentation, with overrides
+ * appended ("&k=v..." or ""). */
+char *api_add_phone(const char *extra);
+
+#endif
