@@ -121,7 +121,8 @@ static int is_c_space(char c)
 static int mangle_name(const char *raw, size_t raw_len, char **out)
 {
     *out = NULL;
-    size_t n = strnlen(raw, raw_len);
+    const char *nul = memchr(raw, '\0', raw_len);
+    size_t n = nul ? (size_t)(nul - raw) : raw_len;
     while (n > 0 && *raw == ' ') {        /* leading spaces are dropped */
         raw++;
         n--;
