@@ -9,6 +9,7 @@
  */
 #include "db/phones.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <mysqld_error.h>
@@ -31,6 +32,30 @@ static const char SQL_INSERT[] =
     " use_external_server_ip=COALESCE(?, DEFAULT(use_external_server_ip)),"
     " template_id=?,"
     " on_hook_agent=COALESCE(?, DEFAULT(on_hook_agent))";
+
+static const char SQL_GROUP[] =
+    "SELECT user_group FROM phones WHERE extension=? AND server_ip=? LIMIT 1";
+static const char SQL_LOGIN_CONFLICT[] =
+    "SELECT count(*) FROM phones WHERE login=? AND extension != ? AND server_ip != ?";
+static const char SQL_DELETE[] =
+    "DELETE FROM phones WHERE extension=? AND server_ip=?";
+/* COALESCE(?, col): a NULL parameter leaves the column as it is. */
+static const char SQL_UPDATE[] =
+    "UPDATE phones SET install_directory='',"
+    " dialplan_number=COALESCE(?, dialplan_number), active=COALESCE(?, active),"
+    " outbound_cid=COALESCE(?, outbound_cid), voicemail_id=COALESCE(?, voicemail_id),"
+    " login=COALESCE(?, login), pass=COALESCE(?, pass), protocol=COALESCE(?, protocol),"
+    " conf_secret=COALESCE(?, conf_secret), fullname=COALESCE(?, fullname),"
+    " phone_context=COALESCE(?, phone_context), email=COALESCE(?, email),"
+    " local_gmt=COALESCE(?, local_gmt), user_group=COALESCE(?, user_group),"
+    " outbound_alt_cid=COALESCE(?, outbound_alt_cid),"
+    " phone_ring_timeout=COALESCE(?, phone_ring_timeout),"
+    " delete_vm_after_email=COALESCE(?, delete_vm_after_email),"
+    " is_webphone=COALESCE(?, is_webphone),"
+    " webphone_auto_answer=COALESCE(?, webphone_auto_answer),"
+    " use_external_server_ip=COALESCE(?, use_external_server_ip),"
+    " template_id=COALESCE(?, template_id), on_hook_agent=COALESCE(?, on_hook_agent)"
+    " WHERE extension=? AND server_ip=?";
 
 static struct db_arg cut(const char *s, size_t width)
 {
@@ -88,4 +113,51 @@ enum db_status phone_insert(struct db *db, const struct phone_new *p, int *dupli
     if (s == DB_OK && affected != 1)
         return DB_ERROR;
     return s;
+}
+
+enum db_status phone_group(struct db *db, const char *extension, const char *server_ip,
+                           char *group, size_t cap, int *found)
+{
+    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    struct db_row row;
+    enum db_status s = db_row(db, SQL_GROUP, a, 2, &row, found);
+
+    group[0] = '\0';
+    if (s == DB_OK && *found && row.col[0])
+        snprintf(group, cap, "%s", row.col[0]);
+    return s;
+}
+
+enum db_status phone_login_conflict_count(struct db *db, const char *login,
+                                          const char *extension, const char *server_ip,
+                                          long long *count)
+{
+    struct db_arg a[] = { cut(login, W_LOGIN), cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    return db_count(db, SQL_LOGIN_CONFLICT, a, 3, count);
+}
+
+enum db_status phone_delete(struct db *db, const char *extension, const char *server_ip,
+                            unsigned long long *deleted)
+{
+    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    return db_exec(db, SQL_DELETE, a, 2, deleted, NULL);
+}
+
+enum db_status phone_update(struct db *db, const char *extension, const char *server_ip,
+                            const struct phone_change *c, unsigned long long *matched)
+{
+    struct db_arg a[] = {
+        cut(c->dialplan_number, W_DIALPLAN), DB_STR(c->active),
+        cut(c->outbound_cid, W_OUTBOUND_CID), cut(c->voicemail_id, W_VOICEMAIL),
+        cut(c->login, W_LOGIN), cut(c->pass, W_PASS), DB_STR(c->protocol),
+        cut(c->conf_secret, W_CONF_SECRET), cut(c->fullname, W_FULLNAME),
+        cut(c->phone_context, W_PHONE_CONTEXT), cut(c->email, W_EMAIL),
+        cut(c->local_gmt, W_LOCAL_GMT), cut(c->user_group, W_USER_GROUP),
+        cut(c->outbound_alt_cid, 20), DB_STR(c->phone_ring_timeout),
+        DB_STR(c->delete_vm_after_email), cut(c->is_webphone, 20),
+        cut(c->webphone_auto_answer, 20), cut(c->use_external_server_ip, 20),
+        cut(c->template_id, W_TEMPLATE_ID), cut(c->on_hook_agent, 20),
+        cut(extension, W_EXTENSION), DB_STR(server_ip),
+    };
+    return db_exec(db, SQL_UPDATE, a, (int)(sizeof a / sizeof a[0]), matched, NULL);
 }

@@ -34,4 +34,32 @@ struct phone_new {
  * refused it (then the status is DB_ERROR). */
 enum db_status phone_insert(struct db *db, const struct phone_new *p, int *duplicate);
 
+/* The user_group of the phone (extension, server_ip); *found=0 if none. */
+enum db_status phone_group(struct db *db, const char *extension, const char *server_ip,
+                           char *group, size_t cap, int *found);
+
+/* Phones with this login that differ from (extension, server_ip) in BOTH
+ * extension and server: update_phone's conflict test, AND as VICIdial has it. */
+enum db_status phone_login_conflict_count(struct db *db, const char *login,
+                                          const char *extension, const char *server_ip,
+                                          long long *count);
+
+/* Delete the phone; *deleted is the number of rows removed. */
+enum db_status phone_delete(struct db *db, const char *extension, const char *server_ip,
+                            unsigned long long *deleted);
+
+/* update_phone's changes: NULL leaves a column as it is. */
+struct phone_change {
+    const char *dialplan_number, *active, *outbound_cid, *voicemail_id, *login, *pass;
+    const char *protocol, *conf_secret, *fullname, *phone_context, *email, *local_gmt;
+    const char *user_group, *outbound_alt_cid, *phone_ring_timeout, *delete_vm_after_email;
+    const char *is_webphone, *webphone_auto_answer, *use_external_server_ip, *template_id;
+    const char *on_hook_agent;
+};
+
+/* Apply the changes (and install_directory=''); *matched is the number of
+ * rows the WHERE found. */
+enum db_status phone_update(struct db *db, const char *extension, const char *server_ip,
+                            const struct phone_change *c, unsigned long long *matched);
+
 #endif

@@ -137,9 +137,11 @@ static int open_connection(struct db *db)
     /* VICIdial's tables are utf8 (utf8mb3): talk in the same set so that
      * comparisons use the columns' collation and their indexes. */
     mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8");
+    /* CLIENT_FOUND_ROWS (below): an UPDATE reports the rows it matched, so
+     * "the row is there" can be told from "the row was already so". */
     if (!mysql_real_connect(db->conn, socket ? NULL : params.host, params.user,
                             params.pass, params.name, socket ? 0 : params.port,
-                            socket, 0)) {
+                            socket, CLIENT_FOUND_ROWS)) {
         set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
         mysql_close(db->conn);
         db->conn = NULL;

@@ -59,6 +59,8 @@ static const char SQL_TWO_FACTOR_VALID[] =
 static const char SQL_PENDING_REPORT_AUTHORIZE[] =
     "UPDATE vicidial_pending_ar SET status='AUTHORIZED' WHERE user=?"
     " AND status='TRIGGERED' AND start_datetime > (NOW() + INTERVAL 5 MINUTE) LIMIT 1";
+static const char SQL_GROUP_VIEWABLE[] =
+    "SELECT admin_viewable_groups FROM vicidial_user_groups WHERE user_group=? LIMIT 1";
 static const char SQL_API_ROW[] =
     "SELECT api_allowed_functions, user_group FROM vicidial_users"
     " WHERE user=? AND active='Y'";
@@ -218,4 +220,17 @@ enum db_status user_phone_right_count(struct db *db, const char *user, int delet
 {
     struct db_arg a[] = { DB_STR(user) };
     return db_count(db, delete_right ? SQL_RIGHT_DELETE : SQL_RIGHT_ADMIN, a, 1, count);
+}
+
+enum db_status user_group_viewable(struct db *db, const char *group, char *out, size_t cap)
+{
+    struct db_arg a[] = { DB_STR(group) };
+    struct db_row row;
+    int found;
+    enum db_status s = db_row(db, SQL_GROUP_VIEWABLE, a, 1, &row, &found);
+
+    out[0] = '\0';
+    if (s == DB_OK && found)
+        copy(out, cap, row.col[0]);
+    return s;
 }

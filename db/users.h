@@ -51,6 +51,10 @@ struct api_user {
 enum db_status user_api_row(struct db *db, const char *user, struct api_user *u,
                             int *found);
 
+/* The group's admin_viewable_groups (update_phone's visibility rule);
+ * "" when the group has no row. */
+enum db_status user_group_viewable(struct db *db, const char *group, char *out, size_t cap);
+
 /* Phone-function rights: vdc_agent_api_access, level >= 8, active, and
  * ast_admin_access (or ast_delete_phones when delete_right). */
 enum db_status user_phone_right_count(struct db *db, const char *user, int delete_right,

@@ -21,6 +21,9 @@ struct api_function {
 /* Functions that need an authenticated user, in VICIdial's file order. */
 static const struct api_function FUNCTIONS[] = {
     { "add_phone", api_add_phone },
+    { "update_phone", api_update_phone },
+    { "add_phone_alias", api_add_phone_alias },
+    { "update_phone_alias", api_update_phone_alias },
 };
 
 static int is_coffee(const char *function)

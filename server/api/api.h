@@ -12,5 +12,8 @@ void api_version(struct request *r, struct response *resp);
 
 /* After authentication. */
 void api_add_phone(struct request *r, struct response *resp);
+void api_update_phone(struct request *r, struct response *resp);
+void api_add_phone_alias(struct request *r, struct response *resp);
+void api_update_phone_alias(struct request *r, struct response *resp);
 
 #endif
