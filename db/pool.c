@@ -16,6 +16,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct db {
 };
 
 static struct db_params params;
+static atomic_ulong stat_open, stat_connects, stat_connect_failures, stat_errors, stat_statements;
 static pthread_key_t db_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 static _Thread_local struct db *thread_db;
@@ -90,8 +92,10 @@ static void drop_connection(struct db *db)
     for (int i = 0; i < db->ncache; i++)
         mysql_stmt_close(db->cache[i].stmt);
     db->ncache = 0;
-    if (db->conn)
+    if (db->conn) {
         mysql_close(db->conn);
+        atomic_fetch_sub(&stat_open, 1);
+    }
     db->conn = NULL;
 }
 
@@ -145,8 +149,11 @@ static int open_connection(struct db *db)
         set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
         mysql_close(db->conn);
         db->conn = NULL;
+        atomic_fetch_add(&stat_connect_failures, 1);
         return -1;
     }
+    atomic_fetch_add(&stat_open, 1);
+    atomic_fetch_add(&stat_connects, 1);
     if (params.sql_mode_set && apply_sql_mode(db) != 0) {
         drop_connection(db);
         return -1;
@@ -266,12 +273,14 @@ static enum db_status run(struct db *db, const char *sql, const struct db_arg *a
         if (!db->conn && open_connection(db) != 0)
             return DB_DOWN;
         st = prepared(db, sql);
+        atomic_fetch_add(&stat_statements, 1);
         if (st && bind_and_execute(db, st, args, nargs) == 0) {
             if (is_write)
                 db->wrote = 1;
             *out = st;
             return DB_OK;
         }
+        atomic_fetch_add(&stat_errors, 1);
         if (!is_connection_error(db->err)) {
             if (st)
                 mysql_stmt_reset(st);
@@ -391,6 +400,15 @@ enum db_status db_count(struct db *db, const char *sql, const struct db_arg *arg
         return s;
     *out = (found && row.col[0]) ? strtoll(row.col[0], NULL, 10) : 0;
     return DB_OK;
+}
+
+void db_stats(struct db_stats *out)
+{
+    out->open = atomic_load(&stat_open);
+    out->connects = atomic_load(&stat_connects);
+    out->connect_failures = atomic_load(&stat_connect_failures);
+    out->errors = atomic_load(&stat_errors);
+    out->statements = atomic_load(&stat_statements);
 }
 
 enum db_status db_alive(struct db *db)

@@ -81,6 +81,16 @@ enum db_status db_row(struct db *db, const char *sql, const struct db_arg *args,
 enum db_status db_count(struct db *db, const char *sql, const struct db_arg *args,
                         int nargs, long long *out);
 
+/* Process-wide pool counters, for /metrics. */
+struct db_stats {
+    unsigned long open;              /* connections held now */
+    unsigned long connects;          /* successful connects, ever */
+    unsigned long connect_failures;
+    unsigned long errors;            /* statements that failed */
+    unsigned long statements;        /* statements executed */
+};
+void db_stats(struct db_stats *out);
+
 /* Does the database answer (SELECT 1)? */
 enum db_status db_alive(struct db *db);
 

@@ -98,6 +98,33 @@ static char *post_uri(const struct request *r)
     return joined;
 }
 
+/* The query with every pass=... value replaced by XXXX (--redact-url-pass). */
+static void append_redacted(struct buf *b, const char *query)
+{
+    const char *p = query;
+
+    for (;;) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        size_t name_len = eq ? (size_t)(eq - p) : len;
+        struct param_list one;
+        const struct param *name;
+
+        params_init(&one);
+        params_parse_urlencoded(&one, p, name_len);
+        name = params_find(&one, "pass");
+        if (name && eq)
+            buf_printf(b, "%.*sXXXX", (int)(eq - p + 1), p);
+        else
+            buf_append(b, p, len);
+        params_free(&one);
+        if (p[len] == '\0')
+            break;
+        buf_append(b, "&", 1);
+        p += len + 1;
+    }
+}
+
 char *apilog_url(const struct request *r)
 {
     char page[512];
@@ -111,9 +138,17 @@ char *apilog_url(const struct request *r)
         return NULL;
     if (!*query && strlen(post) > 2)
         query = post;           /* a POST-only request: its data, ... */
-    buf_puts(&b, query);
-    if (*query && strlen(post) > 2)
-        buf_printf(&b, "&GET-AND-POST=Y&%s", post);  /* ... then again */
+    if (r->redact_url_pass)
+        append_redacted(&b, query);
+    else
+        buf_puts(&b, query);
+    if (*query && strlen(post) > 2) {
+        buf_puts(&b, "&GET-AND-POST=Y&");              /* ... then again */
+        if (r->redact_url_pass)
+            append_redacted(&b, post);
+        else
+            buf_puts(&b, post);
+    }
     free(post);
     if (b.oom) {
         free(b.data);

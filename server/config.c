@@ -48,7 +48,9 @@ static const struct db_key {
 
 enum flag_id {
     F_CONFIG, F_LISTEN, F_THREADS, F_DB_HOST, F_DB_PORT, F_DB_USER, F_DB_PASS,
-    F_DB_NAME, F_DB_SOCKET, F_SQL_MODE, F_HELP, F_VERSION
+    F_DB_NAME, F_DB_SOCKET, F_SQL_MODE, F_MAX_CONNECTIONS, F_PER_IP_CONNECTIONS,
+    F_CONNECTION_TIMEOUT, F_MAX_BODY, F_MAX_HEADER, F_LOCK_WAIT, F_REDACT_URL_PASS,
+    F_HELP, F_VERSION
 };
 
 static const struct flag {
@@ -66,6 +68,13 @@ static const struct flag {
     { "db-name",   F_DB_NAME,   1 },
     { "db-socket", F_DB_SOCKET, 1 },
     { "sql-mode",  F_SQL_MODE,  1 },
+    { "max-connections", F_MAX_CONNECTIONS, 1 },
+    { "per-ip-connections", F_PER_IP_CONNECTIONS, 1 },
+    { "connection-timeout", F_CONNECTION_TIMEOUT, 1 },
+    { "max-body", F_MAX_BODY, 1 },
+    { "max-header", F_MAX_HEADER, 1 },
+    { "lock-wait", F_LOCK_WAIT, 1 },
+    { "redact-url-pass", F_REDACT_URL_PASS, 0 },
     { "help",      F_HELP,      0 },
     { "version",   F_VERSION,   0 },
 };
@@ -91,6 +100,20 @@ static const char USAGE[] =
     "  --db-socket PATH    connect through this Unix socket instead of TCP\n"
     "  --sql-mode MODE     SET SESSION sql_mode to MODE on every connection\n"
     "                      (may be empty); without it the server's default\n"
+    "  --max-connections N open client connections at once, 1-100000\n"
+    "                      (default 4000); more wait in the listen queue\n"
+    "  --per-ip-connections N  connections from one address, 0-100000\n"
+    "                      (default 0: no limit)\n"
+    "  --connection-timeout S  close a connection idle for S seconds, 1-3600\n"
+    "                      (default 30)\n"
+    "  --max-body BYTES    largest POST body, 1024-67108864 (default 1048576);\n"
+    "                      a larger one gets 413\n"
+    "  --max-header BYTES  memory for a request line plus headers,\n"
+    "                      4096-1048576 (default 131072); more gets 414/431\n"
+    "  --lock-wait S       seconds add_phone waits for a contested extension\n"
+    "                      or login, 1-300 (default 10)\n"
+    "  --redact-url-pass   store pass=XXXX instead of the password in\n"
+    "                      vicidial_api_urls.url (VICIdial stores it as sent)\n"
     "  --help              print this help and exit\n"
     "  --version           print the version and exit\n"
     "\n"
@@ -141,7 +164,18 @@ static void set_defaults(struct config *c)
     strcpy(c->db_name, "asterisk");
     strcpy(c->listen_addr, "127.0.0.1");
     c->listen_port = 8080;
+    c->max_connections = 4000;
+    c->per_ip_connections = 0;
+    c->connection_timeout = 30;
+    c->max_body = 1024 * 1024;
+    c->max_header = 128 * 1024;
+    c->lock_wait = 10;
+    c->redact_url_pass = 0;
 }
+
+/* A numeric limit flag: value within [lo, hi]. */
+static int set_limit(unsigned *dst, const char *value, unsigned lo, unsigned hi,
+                     const char *flag, const char *what, char *err, size_t errlen);
 
 /* Copy value into a fixed field; too long is an error, never a cut. */
 static int set_text(char *dst, size_t size, const char *value,
@@ -494,6 +528,27 @@ static int apply_flag(struct config *c, const struct flag *f, const char *value,
             return -1;
         }
         return 0;
+    case F_MAX_CONNECTIONS:
+        return set_limit(&c->max_connections, value, 1, 100000, "--max-connections",
+                         "a connection count", err, errlen);
+    case F_PER_IP_CONNECTIONS:
+        return set_limit(&c->per_ip_connections, value, 0, 100000, "--per-ip-connections",
+                         "a connection count", err, errlen);
+    case F_CONNECTION_TIMEOUT:
+        return set_limit(&c->connection_timeout, value, 1, 3600, "--connection-timeout",
+                         "a number of seconds", err, errlen);
+    case F_MAX_BODY:
+        return set_limit(&c->max_body, value, 1024, 64u * 1024 * 1024, "--max-body",
+                         "a size in bytes", err, errlen);
+    case F_MAX_HEADER:
+        return set_limit(&c->max_header, value, 4096, 1024 * 1024, "--max-header",
+                         "a size in bytes", err, errlen);
+    case F_LOCK_WAIT:
+        return set_limit(&c->lock_wait, value, 1, 300, "--lock-wait",
+                         "a number of seconds", err, errlen);
+    case F_REDACT_URL_PASS:
+        c->redact_url_pass = 1;
+        return 0;
     case F_SQL_MODE:
         c->sql_mode_set = 1;
         return set_text(c->sql_mode, sizeof c->sql_mode, value, "--sql-mode",
@@ -509,6 +564,18 @@ static int apply_flag(struct config *c, const struct flag *f, const char *value,
         return 0;               /* handled before the file was read */
     }
     return -1;
+}
+
+static int set_limit(unsigned *dst, const char *value, unsigned lo, unsigned hi,
+                     const char *flag, const char *what, char *err, size_t errlen)
+{
+    char buf[80];
+    if (parse_number(value, lo, hi, dst) != 0) {
+        fail(err, errlen, "%s: '%s' is not %s (%u-%u)", flag,
+             shown(value, buf, sizeof buf), what, lo, hi);
+        return -1;
+    }
+    return 0;
 }
 
 enum config_result config_load(struct config *c, int argc, char **argv,

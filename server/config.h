@@ -28,6 +28,15 @@ struct config {
     unsigned listen_port;
     unsigned threads;          /* 0 = number of online cores */
 
+    /* Limits (each a flag; see --help) */
+    unsigned max_connections;  /* open client connections at once */
+    unsigned per_ip_connections; /* per client address, 0 = no limit */
+    unsigned connection_timeout; /* seconds a connection may sit idle */
+    unsigned max_body;         /* bytes of a POST body */
+    unsigned max_header;       /* bytes of request line plus headers */
+    unsigned lock_wait;        /* seconds to wait for a phone's named lock */
+    int redact_url_pass;       /* store pass=XXXX in vicidial_api_urls.url */
+
     char config_path[512];     /* the file actually read, "" if none */
 };
 

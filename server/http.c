@@ -23,17 +23,13 @@
 #include <unistd.h>
 
 #include "server/dispatch.h"
+#include "server/metrics.h"
 #include "server/reqlog.h"
 #include "server/request.h"
 
 #define API_PATH "/vicidial/non_agent_api.php"
-#define MAX_BODY_BYTES (1024 * 1024)
-#define MAX_URI_BYTES (64 * 1024)
-#define CONNECTION_MEMORY (128 * 1024)   /* request line + headers */
-#define CONNECTION_TIMEOUT_S 30
-#define MAX_CONNECTIONS 4000
 
-enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_NOT_FOUND };
+enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_NOT_FOUND };
 enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART };
 
 struct http_req {
@@ -55,6 +51,7 @@ struct http_server {
 
 static atomic_int in_flight;
 static unsigned server_listen_port;
+static const struct config *cfg;    /* the limits; set once in http_start */
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
@@ -103,6 +100,9 @@ static enum route route_of(const char *uri, size_t path_len, const char *method)
     if (path_len == 8 && strncmp(uri, "/healthz", 8) == 0 &&
         (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
         return ROUTE_HEALTH;
+    if (path_len == 8 && strncmp(uri, "/metrics", 8) == 0 &&
+        (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+        return ROUTE_METRICS;
     return ROUTE_NOT_FOUND;
 }
 
@@ -150,7 +150,7 @@ static enum MHD_Result on_multipart_field(void *cls, enum MHD_ValueKind kind, co
 
 static int append_body(struct http_req *h, const char *data, size_t size)
 {
-    if (h->body_len + size > MAX_BODY_BYTES) {
+    if (h->body_len + size > cfg->max_body) {
         h->too_large = 1;
         return 0;
     }
@@ -231,6 +231,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     MHD_add_response_header(mr, "Pragma", "no-cache");
     ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
+    metrics_observe(h->route == ROUTE_API ? (h->req.nfields ? h->req.function : "") : NULL,
+                    resp->result, resp->status, usec);
     snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
     reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
                  resp->result, resp->status, usec);
@@ -259,6 +261,9 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
         return answer_plain(conn, h, method, 413, "ERROR: REQUEST BODY TOO LARGE\n", "TOOLARGE");
     if (h->route == ROUTE_HEALTH) {
         dispatch_health(&resp);
+    } else if (h->route == ROUTE_METRICS) {
+        resp.result = "METRICS";
+        metrics_render(&resp.body);
     } else {
         const char *q = strchr(h->uri, '?');
         h->req.query = q ? q + 1 : "";
@@ -267,6 +272,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
              params_parse_urlencoded(&h->req.post, h->body, h->body_len) != 0))
             return answer_plain(conn, h, method, 500, "ERROR: OUT OF MEMORY\n", "OOM");
         fill_transport(h, conn);
+        h->req.lock_wait = cfg->lock_wait;
+        h->req.redact_url_pass = cfg->redact_url_pass;
         dispatch_api(&h->req, &resp);
     }
     ret = send_response(conn, h, method, &resp);
@@ -293,8 +300,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (h->route == ROUTE_NOT_FOUND)
             return MHD_YES;     /* answered after the body is drained */
         if (h->route == ROUTE_API) {
-            if (strlen(h->uri) > MAX_URI_BYTES)
+            const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+            /* Refuse an announced oversized body before reading any of it. */
+            if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
                 h->too_large = 1;
+                return answer(conn, h, method);
+            }
             h->body_kind = body_kind_of(conn, method);
             if (h->body_kind == BODY_MULTIPART) {
                 h->pp = MHD_create_post_processor(conn, 16 * 1024, on_multipart_field, h);
@@ -309,7 +321,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         if (h->route != ROUTE_API || h->too_large || h->body_kind == BODY_NONE)
             return MHD_YES;     /* read and ignored, as PHP ignores it */
-        if (h->body_len + size > MAX_BODY_BYTES) {
+        if (h->body_len + size > cfg->max_body) {
             h->too_large = 1;
             return MHD_YES;
         }
@@ -373,6 +385,7 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         return NULL;
     }
     server_listen_port = c->listen_port;
+    cfg = c;
     s->listen_port = c->listen_port;
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)c->listen_port, NULL, NULL, on_request, NULL,
@@ -380,9 +393,10 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
+        MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_connections,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_END);
     if (!s->daemon) {

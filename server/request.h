@@ -57,6 +57,8 @@ struct request {
     struct timespec started;    /* CLOCK_MONOTONIC at arrival */
     time_t started_wall;
     char now_time[20];          /* date("Y-m-d H:i:s") at arrival */
+    unsigned lock_wait;         /* --lock-wait */
+    int redact_url_pass;        /* --redact-url-pass */
 
     /* the preamble's findings */
     struct db *db;

@@ -27,7 +27,6 @@
 #include "db/users.h"
 
 #define FN "add_phone"
-#define LOCK_WAIT_SECONDS 10
 
 /* The request's add_phone fields, filtered. */
 struct add_phone_input {
@@ -275,7 +274,7 @@ void api_add_phone(struct request *r, struct response *resp)
     }
     /* The extension and login checks and the insert must be one step for
      * every other writer: hold both named locks across them. */
-    if (lock_phone(r->db, in.extension, in.server_ip, in.phone_login, LOCK_WAIT_SECONDS,
+    if (lock_phone(r->db, in.extension, in.server_ip, in.phone_login, r->lock_wait,
                    &locked) != DB_OK) {
         r->db_failed = 1;
         return;

@@ -27,7 +27,6 @@
 #include "db/users.h"
 
 #define FN "update_phone"
-#define LOCK_WAIT_SECONDS 10
 
 /* One field rule's verdict. */
 enum verdict { V_SKIP, V_SET, V_ERROR };
@@ -254,7 +253,7 @@ static int validate(struct request *r, struct response *resp, const char *e, con
     v = request_field(r, "phone_login");
     if (*v) {
         int got = 0;
-        if (lock_login(r->db, v, LOCK_WAIT_SECONDS, &got) != DB_OK)
+        if (lock_login(r->db, v, r->lock_wait, &got) != DB_OK)
             goto db_failed;
         if (!got)
             FAIL("PHONE IS BUSY, TRY AGAIN", v);
