@@ -24,6 +24,9 @@ static const char SQL_URL_FIND[] =
     "SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1";
 static const char SQL_URL_ADD[] =
     "INSERT INTO vicidial_urls SET url=?";
+static const char SQL_BOTH_IDS[] =
+    "SELECT (SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=?"
+    " LIMIT 1), (SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1)";
 static const char SQL_API_LOG[] =
     "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
@@ -106,6 +109,35 @@ enum db_status url_id(struct db *db, const char *url, unsigned long long *id)
 {
     struct db_arg a[] = { cut(url, 250) };
     return find_or_add(db, SQL_URL_FIND, SQL_URL_ADD, a, 1, id);
+}
+
+enum db_status log_target_ids(struct db *db, const char *webserver, const char *hostname,
+                              const char *url, unsigned long long *ws_id,
+                              unsigned long long *u_id)
+{
+    struct db_arg a[] = { cut(webserver, 125), cut(hostname, 125), cut(url, 250) };
+    struct db_row row;
+    int found = 0;
+    int have_ws = 0, have_url = 0;
+    enum db_status s = db_row(db, SQL_BOTH_IDS, a, 3, &row, &found);
+
+    if (s != DB_OK)
+        return s;
+    if (found && row.ncols == 2) {
+        if (row.col[0]) {
+            *ws_id = strtoull(row.col[0], NULL, 10);
+            have_ws = 1;
+        }
+        if (row.col[1]) {
+            *u_id = strtoull(row.col[1], NULL, 10);
+            have_url = 1;
+        }
+    }
+    if (!have_ws && (s = webserver_id(db, webserver, hostname, ws_id)) != DB_OK)
+        return s;
+    if (!have_url && (s = url_id(db, url, u_id)) != DB_OK)
+        return s;
+    return DB_OK;
 }
 
 enum db_status api_log_insert(struct db *db, const struct api_log *l,

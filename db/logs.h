@@ -14,6 +14,12 @@ struct admin_log {
 };
 enum db_status admin_log_insert(struct db *db, const struct admin_log *l);
 
+/* Both ids the API log row points at, in one read when both rows exist
+ * (the usual case), each inserted when missing. */
+enum db_status log_target_ids(struct db *db, const char *webserver, const char *hostname,
+                              const char *url, unsigned long long *webserver_id,
+                              unsigned long long *url_id);
+
 /* id of the (webserver, hostname) row, inserted when missing. */
 enum db_status webserver_id(struct db *db, const char *webserver, const char *hostname,
                             unsigned long long *id);

@@ -10,6 +10,7 @@
 #include "db/phones.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mysqld_error.h>
@@ -18,6 +19,9 @@ static const char SQL_EXTENSION_COUNT[] =
     "SELECT count(*) FROM phones WHERE extension=? AND server_ip=?";
 static const char SQL_LOGIN_COUNT[] =
     "SELECT count(*) FROM phones WHERE login=?";
+static const char SQL_TAKEN_COUNTS[] =
+    "SELECT (SELECT count(*) FROM phones WHERE extension=? AND server_ip=?),"
+    " (SELECT count(*) FROM phones WHERE login=?)";
 static const char SQL_TEMPLATE_COUNT[] =
     "SELECT count(*) FROM vicidial_conf_templates WHERE template_id=?";
 /* DEFAULT(col) keeps the table's default for a flag that was not given,
@@ -75,6 +79,23 @@ enum db_status phone_login_count(struct db *db, const char *login, long long *co
 {
     struct db_arg a[] = { cut(login, W_LOGIN) };
     return db_count(db, SQL_LOGIN_COUNT, a, 1, count);
+}
+
+enum db_status phone_taken_counts(struct db *db, const char *extension, const char *server_ip,
+                                  const char *login, long long *extension_count,
+                                  long long *login_count)
+{
+    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip), cut(login, W_LOGIN) };
+    struct db_row row;
+    int found = 0;
+    enum db_status s = db_row(db, SQL_TAKEN_COUNTS, a, 3, &row, &found);
+
+    *extension_count = *login_count = 0;
+    if (s == DB_OK && found && row.ncols == 2) {
+        *extension_count = row.col[0] ? strtoll(row.col[0], NULL, 10) : 0;
+        *login_count = row.col[1] ? strtoll(row.col[1], NULL, 10) : 0;
+    }
+    return s;
 }
 
 enum db_status template_count(struct db *db, const char *template_id, long long *count)

@@ -17,6 +17,12 @@ enum {
 enum db_status phone_extension_count(struct db *db, const char *extension,
                                      const char *server_ip, long long *count);
 enum db_status phone_login_count(struct db *db, const char *login, long long *count);
+
+/* add_phone's two duplicate checks in one read: phones with this extension
+ * on this server, and phones with this login on any server. */
+enum db_status phone_taken_counts(struct db *db, const char *extension, const char *server_ip,
+                                  const char *login, long long *extension_count,
+                                  long long *login_count);
 enum db_status template_count(struct db *db, const char *template_id, long long *count);
 
 /* A new phone, values as filtered (the insert cuts them to width).  The

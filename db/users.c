@@ -13,14 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char SQL_AUTH_PLAIN[] =
-    "SELECT count(*) FROM vicidial_users WHERE user=? AND pass=? AND user_level > 6"
-    " AND active='Y' AND ((failed_login_count < 10)"
-    " OR (UNIX_TIMESTAMP(last_login_date) < ?))";
-static const char SQL_AUTH_HASH[] =
-    "SELECT count(*) FROM vicidial_users WHERE user=? AND pass_hash=? AND user_level > 6"
-    " AND active='Y' AND ((failed_login_count < 10)"
-    " OR (UNIX_TIMESTAMP(last_login_date) < ?))";
+#define AUTH_COLUMNS                                                         \
+    "SELECT api_allowed_functions, user_group,"                              \
+    " (vdc_agent_api_access='1' AND ast_admin_access='1' AND user_level >= 8),"  \
+    " (vdc_agent_api_access='1' AND ast_delete_phones='1' AND user_level >= 8)" \
+    " FROM vicidial_users WHERE user=? AND "
+#define AUTH_CONDITIONS                                                      \
+    " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"      \
+    " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1"
+static const char SQL_AUTH_PLAIN[] = AUTH_COLUMNS "pass=?" AUTH_CONDITIONS;
+static const char SQL_AUTH_HASH[] = AUTH_COLUMNS "pass_hash=?" AUTH_CONDITIONS;
 static const char SQL_FAILURE_STATE[] =
     "SELECT failed_login_count, UNIX_TIMESTAMP(last_login_date) FROM vicidial_users"
     " WHERE user=?";
@@ -61,28 +63,31 @@ static const char SQL_PENDING_REPORT_AUTHORIZE[] =
     " AND status='TRIGGERED' AND start_datetime > (NOW() + INTERVAL 5 MINUTE) LIMIT 1";
 static const char SQL_GROUP_VIEWABLE[] =
     "SELECT admin_viewable_groups FROM vicidial_user_groups WHERE user_group=? LIMIT 1";
-static const char SQL_API_ROW[] =
-    "SELECT api_allowed_functions, user_group FROM vicidial_users"
-    " WHERE user=? AND active='Y'";
-static const char SQL_RIGHT_ADMIN[] =
-    "SELECT count(*) FROM vicidial_users WHERE user=? AND vdc_agent_api_access='1'"
-    " AND ast_admin_access='1' AND user_level >= 8 AND active='Y'";
-static const char SQL_RIGHT_DELETE[] =
-    "SELECT count(*) FROM vicidial_users WHERE user=? AND vdc_agent_api_access='1'"
-    " AND ast_delete_phones='1' AND user_level >= 8 AND active='Y'";
 
 static void copy(char *dst, size_t cap, const char *s)
 {
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-enum db_status user_auth_count(struct db *db, const char *user, const char *secret,
-                               int hashed, long long lock_before, long long *count)
+enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
+                             int hashed, long long lock_before, struct api_user *u,
+                             int *found)
 {
     char before[32];
+    struct db_row row;
+    enum db_status s;
+
     snprintf(before, sizeof before, "%lld", lock_before);
     struct db_arg a[] = { DB_STR(user), DB_STR(secret), DB_STR(before) };
-    return db_count(db, hashed ? SQL_AUTH_HASH : SQL_AUTH_PLAIN, a, 3, count);
+    memset(u, 0, sizeof *u);
+    s = db_row(db, hashed ? SQL_AUTH_HASH : SQL_AUTH_PLAIN, a, 3, &row, found);
+    if (s == DB_OK && *found) {
+        copy(u->allowed_functions, sizeof u->allowed_functions, row.col[0]);
+        copy(u->user_group, sizeof u->user_group, row.col[1]);
+        u->can_admin_phones = row.col[2] && atoi(row.col[2]) == 1;
+        u->can_delete_phones = row.col[3] && atoi(row.col[3]) == 1;
+    }
+    return s;
 }
 
 enum db_status user_failure_state(struct db *db, const char *user, int *found,
@@ -198,28 +203,6 @@ enum db_status user_pending_report_authorize(struct db *db, const char *user,
 
     *authorized = s == DB_OK && affected > 0;
     return s;
-}
-
-enum db_status user_api_row(struct db *db, const char *user, struct api_user *u,
-                            int *found)
-{
-    struct db_arg a[] = { DB_STR(user) };
-    struct db_row row;
-    enum db_status s = db_row(db, SQL_API_ROW, a, 1, &row, found);
-
-    memset(u, 0, sizeof *u);
-    if (s == DB_OK && *found) {
-        copy(u->allowed_functions, sizeof u->allowed_functions, row.col[0]);
-        copy(u->user_group, sizeof u->user_group, row.col[1]);
-    }
-    return s;
-}
-
-enum db_status user_phone_right_count(struct db *db, const char *user, int delete_right,
-                                      long long *count)
-{
-    struct db_arg a[] = { DB_STR(user) };
-    return db_count(db, delete_right ? SQL_RIGHT_DELETE : SQL_RIGHT_ADMIN, a, 1, count);
 }
 
 enum db_status user_group_viewable(struct db *db, const char *group, char *out, size_t cap)

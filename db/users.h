@@ -7,11 +7,23 @@
 
 #include "db/pool.h"
 
-/* Rows that pass VICIdial's 'REPORTS' login test: user and password (plain
- * `pass`, or `pass_hash` when hashing is on) match, level > 6, active, and
- * not locked (under 10 failures, or the last login older than lock_before). */
-enum db_status user_auth_count(struct db *db, const char *user, const char *secret,
-                               int hashed, long long lock_before, long long *count);
+/* The API user's row, as far as the phone functions need it. */
+struct api_user {
+    char allowed_functions[1001];
+    char user_group[21];
+    int can_admin_phones;      /* vdc_agent_api_access, ast_admin_access, level >= 8 */
+    int can_delete_phones;     /* vdc_agent_api_access, ast_delete_phones, level >= 8 */
+};
+
+/* VICIdial's 'REPORTS' login test: user and password (plain `pass`, or
+ * `pass_hash` when hashing is on) match, level > 6, active, and not locked
+ * (under 10 failures, or the last login older than lock_before).  `user`
+ * is unique, so VICIdial's count(*) is 0 or 1: *found says which, and the
+ * same read returns the row VICIdial reads next (api_allowed_functions,
+ * user_group) and the two phone-function rights it checks later. */
+enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
+                             int hashed, long long lock_before, struct api_user *u,
+                             int *found);
 
 /* failed_login_count and UNIX_TIMESTAMP(last_login_date) of the user. */
 enum db_status user_failure_state(struct db *db, const char *user, int *found,
@@ -43,21 +55,8 @@ enum db_status user_two_factor_valid(struct db *db, const char *user, long long 
 enum db_status user_pending_report_authorize(struct db *db, const char *user,
                                              int *authorized);
 
-/* The API user's row, read after authentication. */
-struct api_user {
-    char allowed_functions[1001];
-    char user_group[21];
-};
-enum db_status user_api_row(struct db *db, const char *user, struct api_user *u,
-                            int *found);
-
 /* The group's admin_viewable_groups (update_phone's visibility rule);
  * "" when the group has no row. */
 enum db_status user_group_viewable(struct db *db, const char *group, char *out, size_t cap);
-
-/* Phone-function rights: vdc_agent_api_access, level >= 8, active, and
- * ast_admin_access (or ast_delete_phones when delete_right). */
-enum db_status user_phone_right_count(struct db *db, const char *user, int delete_right,
-                                      long long *count);
 
 #endif

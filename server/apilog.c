@@ -190,9 +190,7 @@ void apilog_write(struct request *r, const char *result, const char *reason,
         if (*p == '"')
             *p = '\'';          /* VICIdial stores double quotes as single */
 
-    s = webserver_id(db, server, host, &ws);
-    if (s == DB_OK)
-        s = url_id(db, page, &url);
+    s = log_target_ids(db, server, host, page, &ws, &url);
     if (s == DB_OK) {
         struct api_log l = {
             .user = r->user, .agent_user = request_field(r, "agent_user"),

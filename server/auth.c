@@ -139,22 +139,23 @@ const char *auth_user(struct request *r)
     const struct settings *st = &r->settings;
     const char *pass = request_field(r, "pass");
     long long lock_before = (long long)time(NULL) - LOCK_SECONDS;
-    long long count = 0;
-    int failed = 0;
+    int found = 0, failed = 0;
 
     if (st->pass_hash_enabled > 0) {
         char hash[VICIDIAL_HASH_LEN + 1];
         /* An empty password never matches a hash; a pass_key that is not
          * 16 characters gives no hash at all: both are failed logins. */
         if (*pass && vicidial_pass_hash(pass, st->pass_key, st->pass_cost, hash) == 0) {
-            if (user_auth_count(r->db, r->user, hash, 1, lock_before, &count) != DB_OK)
+            if (user_auth_row(r->db, r->user, hash, 1, lock_before, &r->api_user, &found)
+                != DB_OK)
                 return db_failed(r);
         }
-    } else if (user_auth_count(r->db, r->user, pass, 0, lock_before, &count) != DB_OK) {
+    } else if (user_auth_row(r->db, r->user, pass, 0, lock_before, &r->api_user, &found)
+               != DB_OK) {
         return db_failed(r);
     }
 
-    if (count < 1)
+    if (!found)
         return fail_login(r, lock_before);
 
     if (st->allow_ip_lists > 0) {

@@ -44,7 +44,6 @@ static void answer_no_function(struct request *r, struct response *resp)
 static void run_preamble(struct request *r, struct response *resp)
 {
     const char *auth_key;
-    int found = 0;
 
     if (settings_read(r->db, &r->settings) != DB_OK) {
         r->db_failed = 1;
@@ -70,10 +69,6 @@ static void run_preamble(struct request *r, struct response *resp)
         return;
     if (strcmp(auth_key, "GOOD") != 0) {
         respond_auth_failure(r, resp, auth_key);
-        return;
-    }
-    if (user_api_row(r->db, r->user, &r->api_user, &found) != DB_OK) {
-        r->db_failed = 1;
         return;
     }
     for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++) {

@@ -23,8 +23,6 @@
 static int alias_preamble(struct request *r, struct response *resp, const char *fn,
                           const char *permission_reason)
 {
-    long long n = 0;
-
     if (strlen(r->source) < 2) {
         respond_invalid_source(r, resp);
         return -1;
@@ -36,11 +34,7 @@ static int alias_preamble(struct request *r, struct response *resp, const char *
                                 shown, "");
         return -1;
     }
-    if (user_phone_right_count(r->db, r->user, 0, &n) != DB_OK) {
-        r->db_failed = 1;
-        return -1;
-    }
-    if (n < 1) {
+    if (!r->api_user.can_admin_phones) {
         respond_error(r, resp, permission_reason, "0");
         return -1;
     }
@@ -156,13 +150,10 @@ db_failed:
 
 static void delete_alias(struct request *r, struct response *resp, const char *id)
 {
-    long long n = 0;
     unsigned long long deleted = 0;
     struct buf sql = { 0 };
 
-    if (user_phone_right_count(r->db, r->user, 1, &n) != DB_OK)
-        goto db_failed;
-    if (n < 1) {
+    if (!r->api_user.can_delete_phones) {
         respond_notice(r, resp,
                        "update_phone_alias USER DOES NOT HAVE PERMISSION TO DELETE PHONE ALIASES",
                        "0");

@@ -124,15 +124,10 @@ static void answer_gone(struct request *r, struct response *resp, const char *e,
 static void delete_phone(struct request *r, struct response *resp, const char *e,
                          const char *s)
 {
-    long long n = 0;
     unsigned long long deleted = 0;
     char *data;
 
-    if (user_phone_right_count(r->db, r->user, 1, &n) != DB_OK) {
-        r->db_failed = 1;
-        return;
-    }
-    if (n < 1) {
+    if (!r->api_user.can_delete_phones) {
         respond_notice(r, resp, FN " USER DOES NOT HAVE PERMISSION TO DELETE PHONES", "0");
         return;
     }
@@ -391,9 +386,7 @@ void api_update_phone(struct request *r, struct response *resp)
                                 FN "|", "");
         return;
     }
-    if (user_phone_right_count(r->db, r->user, 0, &n) != DB_OK)
-        goto db_failed;
-    if (n < 1) {
+    if (!r->api_user.can_admin_phones) {
         respond_error(r, resp, FN " USER DOES NOT HAVE PERMISSION TO UPDATE PHONES", "0");
         return;
     }
