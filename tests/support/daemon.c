@@ -59,6 +59,17 @@ void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode
     snprintf(port, sizeof port, "%u", t->port);
     snprintf(d->log_path, sizeof d->log_path, "%s/daemon-%s-%u.log", dir, t->name, d->port);
 
+    /* NONAGENTD_VALGRIND=1 runs the daemon under memcheck: any error, or a
+     * definite leak at exit, makes its exit status 99, which daemon_stop
+     * returns and the fixture reports. */
+    if (getenv("NONAGENTD_VALGRIND") && *getenv("NONAGENTD_VALGRIND") == '1') {
+        argv[argc++] = "valgrind";
+        argv[argc++] = "--quiet";
+        argv[argc++] = "--error-exitcode=99";
+        argv[argc++] = "--leak-check=full";
+        argv[argc++] = "--errors-for-leak-kinds=definite";
+        argv[argc++] = "--show-leak-kinds=definite";
+    }
     argv[argc++] = bin;
     argv[argc++] = "--listen";
     argv[argc++] = listen;
@@ -88,12 +99,16 @@ void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode
             dup2(fd, STDOUT_FILENO);
             close(fd);
         }
+        /* Under AddressSanitizer a leak at exit fails the daemon's exit
+         * status, which daemon_stop reports. */
+        setenv("ASAN_OPTIONS", "detect_leaks=1", 1);
         /* A config file on this machine must not leak into the test. */
         setenv("NONAGENTD_DB_HOST", "localhost", 1);
-        execv(bin, (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
-    for (int i = 0; i < 300; i++) {
+    int tries = getenv("NONAGENTD_VALGRIND") ? 1200 : 300;
+    for (int i = 0; i < tries; i++) {
         struct http_reply r;
         int status;
         if (http_get(d->port, "/healthz", &r) == 0 && r.status == 200) {
@@ -109,7 +124,7 @@ void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode
         }
         sleep_ms(50);
     }
-    fprintf(stderr, "nonagentd did not become healthy in 15 s\n");
+    fprintf(stderr, "nonagentd did not become healthy in %d s\n", tries / 20);
     kill(d->pid, SIGKILL);
     exit(1);
 }
@@ -121,7 +136,7 @@ int daemon_stop(struct daemon *d)
     if (d->pid <= 0)
         return -1;
     kill(d->pid, SIGTERM);
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 1200; i++) {
         if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
             d->pid = 0;
             return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -19,11 +19,11 @@ struct daemon {
 /* Start nonagentd (path in $NONAGENTD_BIN) for database t->name, with
  * --sql-mode sql_mode unless NULL, plus extra NULL-terminated arguments
  * (may be NULL).  Returns when /healthz answers 200; aborts the test
- * program after 15 s. */
+ * program after 15 s (60 s under NONAGENTD_VALGRIND=1). */
 void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode,
                   const char *const *extra_args);
 
-/* SIGTERM and wait (at most 15 s); returns the exit status, or -1 when it
+/* SIGTERM and wait (at most 60 s); returns the exit status, or -1 when it
  * was killed by a signal or had to be killed. */
 int daemon_stop(struct daemon *d);
 
