@@ -234,6 +234,10 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     metrics_observe(h->route == ROUTE_API ? (h->req.nfields ? h->req.function : "") : NULL,
                     resp->result, resp->status, usec);
     snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
+    /* Health and metrics probes every few seconds would drown the log:
+     * only their failures are worth a line. */
+    if ((h->route == ROUTE_HEALTH || h->route == ROUTE_METRICS) && resp->status == 200)
+        return ret;
     reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
                  resp->result, resp->status, usec);
     return ret;
