@@ -91,7 +91,8 @@ static const char USAGE[] =
     "                      " CONFIG_DEFAULT_PATH " is read if it exists\n"
     "  --listen ADDR:PORT  where to listen: 1.2.3.4:80, [::1]:8080 or\n"
     "                      localhost:8080 (default 127.0.0.1:8080)\n"
-    "  --threads N         worker threads, 1-256 (default: one per online core)\n"
+    "  --threads N         threads that run requests, each with one database\n"
+    "                      connection, 1-256 (default: 4 per online core)\n"
     "  --db-host HOST      database host (default localhost)\n"
     "  --db-port PORT      database TCP port (default 3306)\n"
     "  --db-user USER      database user (default cron)\n"
@@ -109,7 +110,7 @@ static const char USAGE[] =
     "  --max-body BYTES    largest POST body, 1024-67108864 (default 1048576);\n"
     "                      a larger one gets 413\n"
     "  --max-header BYTES  memory for a request line plus headers,\n"
-    "                      4096-1048576 (default 131072); more gets 414/431\n"
+    "                      4096-1048576 (default 32768); more gets 414/431\n"
     "  --lock-wait S       seconds add_phone waits for a contested extension\n"
     "                      or login, 1-300 (default 10)\n"
     "  --redact-url-pass   store pass=XXXX instead of the password in\n"
@@ -168,7 +169,7 @@ static void set_defaults(struct config *c)
     c->per_ip_connections = 0;
     c->connection_timeout = 30;
     c->max_body = 1024 * 1024;
-    c->max_header = 128 * 1024;
+    c->max_header = 32 * 1024;
     c->lock_wait = 10;
     c->redact_url_pass = 0;
 }

@@ -6,7 +6,13 @@
  * raw request line URI (libmicrohttpd would decode the query string its own
  * way; VICIdial's decoding is PHP's, so nonagentd parses the raw one).  The
  * access handler is called once with the headers, once per body chunk, and
- * once more to answer; the completion callback frees everything.
+ * once more when the request is complete: then the connection is suspended
+ * and the request queued for a worker (workers.c), which answers it into
+ * h->resp and resumes the connection; the handler, called once more, sends
+ * that answer; the completion callback frees everything.
+ *
+ * libmicrohttpd's threads therefore never wait on the database, and a
+ * graceful stop can tell requests in flight from idle connections.
  */
 #include "server/http.h"
 
@@ -14,6 +20,7 @@
 #include <netinet/in.h>
 #include <microhttpd.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +33,12 @@
 #include "server/metrics.h"
 #include "server/reqlog.h"
 #include "server/request.h"
+#include "server/workers.h"
 
 #define API_PATH "/vicidial/non_agent_api.php"
+/* Default workers per core: each spends most of a request waiting on the
+ * database, so a few per core keep both the daemon and MariaDB busy. */
+#define HTTP_WORKERS_PER_CORE 4
 
 enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_NOT_FOUND };
 enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART };
@@ -42,6 +53,19 @@ struct http_req {
     size_t body_len, body_cap;
     struct MHD_PostProcessor *pp;
     struct request req;
+    struct work work;           /* queued for a worker; see run_request */
+    struct MHD_Connection *conn;
+    const char *method;         /* libmicrohttpd's, valid for the request */
+    int queued;                 /* handed to a worker */
+    atomic_int answered;        /* the worker filled resp */
+    struct response resp;
+};
+
+/* Per connection: has it started a request yet?  A connection that has
+ * not is "fresh": a graceful stop waits for it, since its request is
+ * usually already in the socket buffer. */
+struct http_conn {
+    int seen_request;
 };
 
 struct http_server {
@@ -49,17 +73,46 @@ struct http_server {
     unsigned listen_port;
 };
 
-static atomic_int in_flight;
+static atomic_int in_flight;          /* requests begun and not yet completed */
+static atomic_int fresh_connections;  /* connections with no request yet */
 static unsigned server_listen_port;
 static const struct config *cfg;    /* the limits; set once in http_start */
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    struct http_conn *c = *socket_context;
+    (void)cls;
+    (void)conn;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        c = calloc(1, sizeof *c);
+        *socket_context = c;
+        atomic_fetch_add(&fresh_connections, 1);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (!c || !c->seen_request)
+            atomic_fetch_sub(&fresh_connections, 1);
+        free(c);
+        *socket_context = NULL;
+    }
+}
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     struct http_req *h = calloc(1, sizeof *h);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct http_conn *c = ci ? ci->socket_context : NULL;
     (void)cls;
-    (void)conn;
-    if (!h)
+
+    atomic_fetch_add(&in_flight, 1);
+    if (c && !c->seen_request) {
+        c->seen_request = 1;
+        atomic_fetch_sub(&fresh_connections, 1);
+    }
+    if (!h) {
+        atomic_fetch_sub(&in_flight, 1);
         return NULL;
+    }
     h->uri = strdup(uri ? uri : "");
     if (!h->uri) {
         free(h);
@@ -68,7 +121,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     params_init(&h->req.get);
     params_init(&h->req.post);
     request_start_clock(&h->req);
-    atomic_fetch_add(&in_flight, 1);
     return h;
 }
 
@@ -83,6 +135,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (h->pp)
         MHD_destroy_post_processor(h->pp);
+    buf_free(&h->resp.body);
     request_free(&h->req);
     free(h->body);
     free(h->uri);
@@ -255,6 +308,23 @@ static enum MHD_Result answer_plain(struct MHD_Connection *conn, struct http_req
     return ret;
 }
 
+/* In a worker thread: answer the request into h->resp, then hand the
+ * connection back to libmicrohttpd. */
+static void run_request(struct work *w)
+{
+    struct http_req *h = (struct http_req *)((char *)w - offsetof(struct http_req, work));
+
+    h->resp.status = 200;
+    if (h->route == ROUTE_HEALTH)
+        dispatch_health(&h->resp);
+    else
+        dispatch_api(&h->req, &h->resp);
+    atomic_store(&h->answered, 1);
+    MHD_resume_connection(h->conn);
+}
+
+/* The request is complete: answer what needs no database here, queue the
+ * rest for a worker. */
 static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
                               const char *method)
 {
@@ -263,26 +333,31 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
 
     if (h->too_large)
         return answer_plain(conn, h, method, 413, "ERROR: REQUEST BODY TOO LARGE\n", "TOOLARGE");
-    if (h->route == ROUTE_HEALTH) {
-        dispatch_health(&resp);
-    } else if (h->route == ROUTE_METRICS) {
+    if (h->route == ROUTE_METRICS) {
         resp.result = "METRICS";
         metrics_render(&resp.body);
-    } else {
+        ret = send_response(conn, h, method, &resp);
+        buf_free(&resp.body);
+        return ret;
+    }
+    if (h->route == ROUTE_API) {
         const char *q = strchr(h->uri, '?');
         h->req.query = q ? q + 1 : "";
         if (params_parse_urlencoded(&h->req.get, h->req.query, strlen(h->req.query)) != 0 ||
             (h->body_kind == BODY_URLENCODED && h->body &&
              params_parse_urlencoded(&h->req.post, h->body, h->body_len) != 0))
             return answer_plain(conn, h, method, 500, "ERROR: OUT OF MEMORY\n", "OOM");
-        fill_transport(h, conn);
         h->req.lock_wait = cfg->lock_wait;
         h->req.redact_url_pass = cfg->redact_url_pass;
-        dispatch_api(&h->req, &resp);
     }
-    ret = send_response(conn, h, method, &resp);
-    buf_free(&resp.body);
-    return ret;
+    h->conn = conn;
+    h->method = method;
+    h->queued = 1;
+    h->work.run = run_request;
+    /* Suspend first: the worker may resume before submit even returns. */
+    MHD_suspend_connection(conn);
+    workers_submit(&h->work);
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -297,9 +372,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     if (!h)
         return MHD_NO;          /* out of memory in on_uri: drop the connection */
+    if (h->queued) {
+        /* Resumed by the worker: send its answer. */
+        if (!atomic_load(&h->answered))
+            return MHD_YES;
+        h->queued = 0;
+        return send_response(conn, h, h->method, &h->resp);
+    }
     if (!h->started) {
         size_t path_len = strcspn(h->uri, "?");
         h->started = 1;
+        fill_transport(h, conn);
         h->route = route_of(h->uri, path_len, method);
         if (h->route == ROUTE_NOT_FOUND)
             return MHD_YES;     /* answered after the body is drained */
@@ -367,18 +450,23 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     struct sockaddr_storage ss;
     socklen_t sslen;
     int family = parse_listen(c, &ss, &sslen);
-    unsigned threads = c->threads;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned workers = c->threads;
+    unsigned io_threads;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_server *s;
 
     if (family < 0) {
         snprintf(err, errlen, "--listen: '%s' is not an IP address", c->listen_addr);
         return NULL;
     }
-    if (threads == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (unsigned)n : 1;
-    }
+    if (cores < 1)
+        cores = 1;
+    if (workers == 0)
+        workers = (unsigned)cores * HTTP_WORKERS_PER_CORE;
+    /* Socket work is light: a thread per core, at most four, is plenty. */
+    io_threads = cores > 4 ? 4 : (unsigned)cores;
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
     if (family == AF_INET6)
@@ -391,10 +479,16 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     server_listen_port = c->listen_port;
     cfg = c;
     s->listen_port = c->listen_port;
+    if (workers_start(workers) != 0) {
+        snprintf(err, errlen, "cannot start %u worker threads", workers);
+        free(s);
+        return NULL;
+    }
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)c->listen_port, NULL, NULL, on_request, NULL,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_THREAD_POOL_SIZE, io_threads,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
@@ -406,26 +500,44 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)",
                  c->listen_addr, c->listen_port);
+        workers_stop();
         free(s);
         return NULL;
     }
     return s;
 }
 
-void http_stop(struct http_server *s, unsigned grace_seconds)
+static void wait_for(int (*done)(void), unsigned ms)
 {
     struct timespec tick = { 0, 20 * 1000 * 1000 };
-    unsigned waited_ms = 0;
+    for (unsigned waited = 0; !done() && waited < ms; waited += 20)
+        nanosleep(&tick, NULL);
+}
+
+static int nothing_in_flight(void)
+{
+    return atomic_load(&in_flight) == 0 && atomic_load(&fresh_connections) == 0;
+}
+
+static int no_request_in_flight(void)
+{
+    return atomic_load(&in_flight) == 0;
+}
+
+void http_stop(struct http_server *s, unsigned grace_seconds)
+{
+    MHD_socket fd;
 
     if (!s)
         return;
-    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    /* No new connections; the accepted ones finish their requests (and a
+     * fresh one gets to send its request) within the grace period. */
+    fd = MHD_quiesce_daemon(s->daemon);
+    wait_for(nothing_in_flight, grace_seconds * 1000);
+    workers_stop();             /* runs whatever is still queued */
+    wait_for(no_request_in_flight, 1000);
+    MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    while (atomic_load(&in_flight) > 0 && waited_ms < grace_seconds * 1000) {
-        nanosleep(&tick, NULL);
-        waited_ms += 20;
-    }
-    MHD_stop_daemon(s->daemon);
     free(s);
 }

@@ -1,0 +1,79 @@
+/*
+ * workers.c - a FIFO queue and the worker threads that drain it
+ * (see workers.h).  Invariant: an item is run exactly once, by one
+ * worker; after workers_stop returns the queue is empty and no worker runs.
+ */
+#include "server/workers.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "db/pool.h"
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
+static struct work *head, *tail;
+static int stopping;
+static pthread_t *threads;
+static unsigned nthreads;
+
+static void *worker_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct work *w;
+
+        pthread_mutex_lock(&lock);
+        while (!head && !stopping)
+            pthread_cond_wait(&ready, &lock);
+        w = head;
+        if (w) {
+            head = w->next;
+            if (!head)
+                tail = NULL;
+        }
+        pthread_mutex_unlock(&lock);
+        if (!w)
+            break;              /* stopping and nothing left */
+        w->run(w);
+    }
+    db_thread_close();
+    return NULL;
+}
+
+int workers_start(unsigned n)
+{
+    threads = calloc(n, sizeof *threads);
+    if (!threads)
+        return -1;
+    for (nthreads = 0; nthreads < n; nthreads++)
+        if (pthread_create(&threads[nthreads], NULL, worker_main, NULL) != 0)
+            break;
+    return nthreads > 0 ? 0 : -1;
+}
+
+void workers_submit(struct work *w)
+{
+    w->next = NULL;
+    pthread_mutex_lock(&lock);
+    if (tail)
+        tail->next = w;
+    else
+        head = w;
+    tail = w;
+    pthread_cond_signal(&ready);
+    pthread_mutex_unlock(&lock);
+}
+
+void workers_stop(void)
+{
+    pthread_mutex_lock(&lock);
+    stopping = 1;
+    pthread_cond_broadcast(&ready);
+    pthread_mutex_unlock(&lock);
+    for (unsigned i = 0; i < nthreads; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    threads = NULL;
+    nthreads = 0;
+}
