@@ -31,6 +31,12 @@ static const char SQL_API_LOG[] =
     "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=?, api_url=?";
+static const char SQL_API_LOG_RESOLVING[] =
+    "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
+    " result_reason, source, data, api_date, api_script, run_time, webserver, api_url)"
+    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'non-agent', ?, w.webserver_id, u.url_id"
+    " FROM vicidial_webservers w, vicidial_urls u"
+    " WHERE w.webserver=? AND w.hostname=? AND u.url=? LIMIT 1";
 static const char SQL_API_URL[] =
     "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 
@@ -155,6 +161,24 @@ enum db_status api_log_insert(struct db *db, const struct api_log *l,
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_API_LOG, a, 12, &affected, api_id);
     return (s == DB_OK && affected != 1) ? DB_ERROR : s;
+}
+
+enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
+                                        const char *webserver, const char *hostname,
+                                        const char *url, unsigned long long *api_id,
+                                        int *inserted)
+{
+    struct db_arg a[] = {
+        cut(l->user, 20), cut(l->agent_user, 20), cut(l->function, 20),
+        cut(l->value, 255), cut(l->result, 10), cut(l->result_reason, 255),
+        cut(l->source, 20), cut_bytes(l->data, TEXT_WIDTH), DB_STR(l->api_date),
+        cut(l->run_time, 20), cut(webserver, 125), cut(hostname, 125), cut(url, 250),
+    };
+    unsigned long long affected = 0;
+    enum db_status s = db_exec(db, SQL_API_LOG_RESOLVING, a, 13, &affected, api_id);
+
+    *inserted = s == DB_OK && affected == 1;
+    return s;
 }
 
 enum db_status api_url_insert(struct db *db, unsigned long long api_id,

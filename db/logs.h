@@ -33,6 +33,15 @@ struct api_log {
 };
 enum db_status api_log_insert(struct db *db, const struct api_log *l,
                               unsigned long long *api_id);
+
+/* The same row, with l->webserver and l->api_url looked up inside the
+ * insert from (webserver, hostname) and url: one round trip where VICIdial
+ * makes three.  *inserted is 0 when either row is missing (nothing was
+ * written: look them up with log_target_ids and use api_log_insert). */
+enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
+                                        const char *webserver, const char *hostname,
+                                        const char *url, unsigned long long *api_id,
+                                        int *inserted);
 enum db_status api_url_insert(struct db *db, unsigned long long api_id,
                               const char *remote_ip, const char *url);
 

@@ -190,15 +190,21 @@ void apilog_write(struct request *r, const char *result, const char *reason,
         if (*p == '"')
             *p = '\'';          /* VICIdial stores double quotes as single */
 
-    s = log_target_ids(db, server, host, page, &ws, &url);
-    if (s == DB_OK) {
-        struct api_log l = {
-            .user = r->user, .agent_user = request_field(r, "agent_user"),
-            .function = r->function, .value = value, .result = result,
-            .result_reason = reason, .source = r->source, .data = data_clean,
-            .api_date = api_date, .run_time = run_time, .webserver = ws, .api_url = url,
-        };
-        s = api_log_insert(db, &l, &api_id);
+    struct api_log l = {
+        .user = r->user, .agent_user = request_field(r, "agent_user"),
+        .function = r->function, .value = value, .result = result,
+        .result_reason = reason, .source = r->source, .data = data_clean,
+        .api_date = api_date, .run_time = run_time,
+    };
+    int inserted = 0;
+    /* Usually both rows the log points at exist: one statement does it. */
+    s = api_log_insert_resolving(db, &l, server, host, page, &api_id, &inserted);
+    if (s == DB_OK && !inserted) {
+        s = log_target_ids(db, server, host, page, &ws, &url);
+        l.webserver = ws;
+        l.api_url = url;
+        if (s == DB_OK)
+            s = api_log_insert(db, &l, &api_id);
     }
     if (s == DB_OK) {
         char *raw = apilog_url(r);
