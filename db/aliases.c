@@ -13,24 +13,17 @@ static const char SQL_UPDATE[] =
     "UPDATE phones_alias SET logins_list=COALESCE(?, logins_list),"
     " alias_name=COALESCE(?, alias_name) WHERE alias_id=?";
 
-static struct db_arg cut(const char *s, size_t width)
-{
-    if (!s)
-        return (struct db_arg){ NULL, 0 };
-    return (struct db_arg){ s, db_width(s, strlen(s), width) };
-}
-
 enum db_status alias_count(struct db *db, const char *alias_id, long long *count)
 {
-    struct db_arg a[] = { cut(alias_id, W_ALIAS_ID) };
+    struct db_arg a[] = { db_cut(alias_id, W_ALIAS_ID) };
     return db_count(db, SQL_COUNT, a, 1, count);
 }
 
 enum db_status alias_insert(struct db *db, const char *alias_id, const char *alias_name,
                             const char *logins_list, int *duplicate)
 {
-    struct db_arg a[] = { cut(alias_id, W_ALIAS_ID), cut(alias_name, W_ALIAS_NAME),
-                          cut(logins_list, W_LOGINS_LIST) };
+    struct db_arg a[] = { db_cut(alias_id, W_ALIAS_ID), db_cut(alias_name, W_ALIAS_NAME),
+                          db_cut(logins_list, W_LOGINS_LIST) };
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_INSERT, a, 3, &affected, NULL);
 
@@ -40,14 +33,14 @@ enum db_status alias_insert(struct db *db, const char *alias_id, const char *ali
 
 enum db_status alias_delete(struct db *db, const char *alias_id, unsigned long long *deleted)
 {
-    struct db_arg a[] = { cut(alias_id, W_ALIAS_ID) };
+    struct db_arg a[] = { db_cut(alias_id, W_ALIAS_ID) };
     return db_exec(db, SQL_DELETE, a, 1, deleted, NULL);
 }
 
 enum db_status alias_update(struct db *db, const char *alias_id, const char *logins_list,
                             const char *alias_name, unsigned long long *matched)
 {
-    struct db_arg a[] = { cut(logins_list, W_LOGINS_LIST), cut(alias_name, W_ALIAS_NAME),
-                          cut(alias_id, W_ALIAS_ID) };
+    struct db_arg a[] = { db_cut(logins_list, W_LOGINS_LIST), db_cut(alias_name, W_ALIAS_NAME),
+                          db_cut(alias_id, W_ALIAS_ID) };
     return db_exec(db, SQL_UPDATE, a, 3, matched, NULL);
 }

@@ -38,11 +38,8 @@ enum db_status lock_phone(struct db *db, const char *extension, const char *serv
     snprintf(wait, sizeof wait, "%u", seconds);
     /* Keyed on the values as they will be stored: cut to column width. */
     struct db_arg a[] = {
-        DB_STRN(extension, db_width(extension, strlen(extension), W_EXTENSION)),
-        DB_STRN(server_ip, db_width(server_ip, strlen(server_ip), W_SERVER_IP)),
-        DB_STR(wait),
-        DB_STRN(login, db_width(login, strlen(login), W_LOGIN)),
-        DB_STR(wait),
+        db_cut(extension, W_EXTENSION), db_cut(server_ip, W_SERVER_IP), DB_STR(wait),
+        db_cut(login, W_LOGIN), DB_STR(wait),
     };
     *got = 0;
     s = db_row(db, SQL_LOCK_PHONE, a, 5, &row, &found);
@@ -62,8 +59,7 @@ enum db_status lock_login(struct db *db, const char *login, unsigned seconds, in
     enum db_status s;
 
     snprintf(wait, sizeof wait, "%u", seconds);
-    struct db_arg a[] = { DB_STRN(login, db_width(login, strlen(login), W_LOGIN)),
-                          DB_STR(wait) };
+    struct db_arg a[] = { db_cut(login, W_LOGIN), DB_STR(wait) };
     *got = 0;
     s = db_row(db, SQL_LOCK_LOGIN, a, 2, &row, &found);
     if (s != DB_OK)

@@ -43,11 +43,10 @@ static const char SQL_API_URL[] =
 #define TEXT_WIDTH 65535u          /* TEXT holds 65,535 bytes */
 #define MEDIUMTEXT_WIDTH 16777215u
 
+/* Log columns are written even when a value is missing: NULL becomes ''. */
 static struct db_arg cut(const char *s, size_t width)
 {
-    if (!s)
-        s = "";
-    return (struct db_arg){ s, db_width(s, strlen(s), width) };
+    return db_cut(s ? s : "", width);
 }
 
 /* TEXT columns are limited in bytes, not characters. */

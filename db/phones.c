@@ -61,23 +61,16 @@ static const char SQL_UPDATE[] =
     " template_id=COALESCE(?, template_id), on_hook_agent=COALESCE(?, on_hook_agent)"
     " WHERE extension=? AND server_ip=?";
 
-static struct db_arg cut(const char *s, size_t width)
-{
-    if (!s)
-        return (struct db_arg){ NULL, 0 };
-    return (struct db_arg){ s, db_width(s, strlen(s), width) };
-}
-
 enum db_status phone_extension_count(struct db *db, const char *extension,
                                      const char *server_ip, long long *count)
 {
-    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    struct db_arg a[] = { db_cut(extension, W_EXTENSION), DB_STR(server_ip) };
     return db_count(db, SQL_EXTENSION_COUNT, a, 2, count);
 }
 
 enum db_status phone_login_count(struct db *db, const char *login, long long *count)
 {
-    struct db_arg a[] = { cut(login, W_LOGIN) };
+    struct db_arg a[] = { db_cut(login, W_LOGIN) };
     return db_count(db, SQL_LOGIN_COUNT, a, 1, count);
 }
 
@@ -85,7 +78,7 @@ enum db_status phone_taken_counts(struct db *db, const char *extension, const ch
                                   const char *login, long long *extension_count,
                                   long long *login_count)
 {
-    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip), cut(login, W_LOGIN) };
+    struct db_arg a[] = { db_cut(extension, W_EXTENSION), DB_STR(server_ip), db_cut(login, W_LOGIN) };
     struct db_row row;
     int found = 0;
     enum db_status s = db_row(db, SQL_TAKEN_COUNTS, a, 3, &row, &found);
@@ -107,25 +100,25 @@ enum db_status template_count(struct db *db, const char *template_id, long long 
 enum db_status phone_insert(struct db *db, const struct phone_new *p, int *duplicate)
 {
     struct db_arg a[] = {
-        cut(p->extension, W_EXTENSION),
-        cut(p->dialplan_number, W_DIALPLAN),
-        cut(p->voicemail_id, W_VOICEMAIL),
-        cut(p->login, W_LOGIN),
-        cut(p->pass, W_PASS),
-        cut(p->server_ip, W_SERVER_IP),
+        db_cut(p->extension, W_EXTENSION),
+        db_cut(p->dialplan_number, W_DIALPLAN),
+        db_cut(p->voicemail_id, W_VOICEMAIL),
+        db_cut(p->login, W_LOGIN),
+        db_cut(p->pass, W_PASS),
+        db_cut(p->server_ip, W_SERVER_IP),
         DB_STR(p->protocol),
-        cut(p->conf_secret, W_CONF_SECRET),
-        cut(p->fullname, W_FULLNAME),
-        cut(p->local_gmt, W_LOCAL_GMT),
-        cut(p->outbound_cid, W_OUTBOUND_CID),
-        cut(p->phone_context, W_PHONE_CONTEXT),
-        cut(p->email, W_EMAIL),
-        cut(p->user_group, W_USER_GROUP),
-        cut(p->is_webphone, 20),
-        cut(p->webphone_auto_answer, 20),
-        cut(p->use_external_server_ip, 20),
-        cut(p->template_id, W_TEMPLATE_ID),
-        cut(p->on_hook_agent, 20),
+        db_cut(p->conf_secret, W_CONF_SECRET),
+        db_cut(p->fullname, W_FULLNAME),
+        db_cut(p->local_gmt, W_LOCAL_GMT),
+        db_cut(p->outbound_cid, W_OUTBOUND_CID),
+        db_cut(p->phone_context, W_PHONE_CONTEXT),
+        db_cut(p->email, W_EMAIL),
+        db_cut(p->user_group, W_USER_GROUP),
+        db_cut(p->is_webphone, 20),
+        db_cut(p->webphone_auto_answer, 20),
+        db_cut(p->use_external_server_ip, 20),
+        db_cut(p->template_id, W_TEMPLATE_ID),
+        db_cut(p->on_hook_agent, 20),
     };
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_INSERT, a, (int)(sizeof a / sizeof a[0]), &affected, NULL);
@@ -139,7 +132,7 @@ enum db_status phone_insert(struct db *db, const struct phone_new *p, int *dupli
 enum db_status phone_group(struct db *db, const char *extension, const char *server_ip,
                            char *group, size_t cap, int *found)
 {
-    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    struct db_arg a[] = { db_cut(extension, W_EXTENSION), DB_STR(server_ip) };
     struct db_row row;
     enum db_status s = db_row(db, SQL_GROUP, a, 2, &row, found);
 
@@ -153,14 +146,14 @@ enum db_status phone_login_conflict_count(struct db *db, const char *login,
                                           const char *extension, const char *server_ip,
                                           long long *count)
 {
-    struct db_arg a[] = { cut(login, W_LOGIN), cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    struct db_arg a[] = { db_cut(login, W_LOGIN), db_cut(extension, W_EXTENSION), DB_STR(server_ip) };
     return db_count(db, SQL_LOGIN_CONFLICT, a, 3, count);
 }
 
 enum db_status phone_delete(struct db *db, const char *extension, const char *server_ip,
                             unsigned long long *deleted)
 {
-    struct db_arg a[] = { cut(extension, W_EXTENSION), DB_STR(server_ip) };
+    struct db_arg a[] = { db_cut(extension, W_EXTENSION), DB_STR(server_ip) };
     return db_exec(db, SQL_DELETE, a, 2, deleted, NULL);
 }
 
@@ -168,17 +161,17 @@ enum db_status phone_update(struct db *db, const char *extension, const char *se
                             const struct phone_change *c, unsigned long long *matched)
 {
     struct db_arg a[] = {
-        cut(c->dialplan_number, W_DIALPLAN), DB_STR(c->active),
-        cut(c->outbound_cid, W_OUTBOUND_CID), cut(c->voicemail_id, W_VOICEMAIL),
-        cut(c->login, W_LOGIN), cut(c->pass, W_PASS), DB_STR(c->protocol),
-        cut(c->conf_secret, W_CONF_SECRET), cut(c->fullname, W_FULLNAME),
-        cut(c->phone_context, W_PHONE_CONTEXT), cut(c->email, W_EMAIL),
-        cut(c->local_gmt, W_LOCAL_GMT), cut(c->user_group, W_USER_GROUP),
-        cut(c->outbound_alt_cid, 20), DB_STR(c->phone_ring_timeout),
-        DB_STR(c->delete_vm_after_email), cut(c->is_webphone, 20),
-        cut(c->webphone_auto_answer, 20), cut(c->use_external_server_ip, 20),
-        cut(c->template_id, W_TEMPLATE_ID), cut(c->on_hook_agent, 20),
-        cut(extension, W_EXTENSION), DB_STR(server_ip),
+        db_cut(c->dialplan_number, W_DIALPLAN), DB_STR(c->active),
+        db_cut(c->outbound_cid, W_OUTBOUND_CID), db_cut(c->voicemail_id, W_VOICEMAIL),
+        db_cut(c->login, W_LOGIN), db_cut(c->pass, W_PASS), DB_STR(c->protocol),
+        db_cut(c->conf_secret, W_CONF_SECRET), db_cut(c->fullname, W_FULLNAME),
+        db_cut(c->phone_context, W_PHONE_CONTEXT), db_cut(c->email, W_EMAIL),
+        db_cut(c->local_gmt, W_LOCAL_GMT), db_cut(c->user_group, W_USER_GROUP),
+        db_cut(c->outbound_alt_cid, 20), DB_STR(c->phone_ring_timeout),
+        DB_STR(c->delete_vm_after_email), db_cut(c->is_webphone, 20),
+        db_cut(c->webphone_auto_answer, 20), db_cut(c->use_external_server_ip, 20),
+        db_cut(c->template_id, W_TEMPLATE_ID), db_cut(c->on_hook_agent, 20),
+        db_cut(extension, W_EXTENSION), DB_STR(server_ip),
     };
     return db_exec(db, SQL_UPDATE, a, (int)(sizeof a / sizeof a[0]), matched, NULL);
 }

@@ -102,4 +102,13 @@ const char *db_last_error(struct db *db);
  * column's width); returns the byte length to store. */
 size_t db_width(const char *s, size_t len, size_t chars);
 
+/* s bound as a VARCHAR(width) column stores it: cut to width characters
+ * (NULL stays SQL NULL). */
+static inline struct db_arg db_cut(const char *s, size_t width)
+{
+    if (!s)
+        return (struct db_arg){ NULL, 0 };
+    return (struct db_arg){ s, db_width(s, strlen(s), width) };
+}
+
 #endif

@@ -237,21 +237,8 @@ void api_add_phone(struct request *r, struct response *resp)
     int locked = 0;
     char *data;
 
-    if (strlen(r->source) < 2) {
-        respond_invalid_source(r, resp);
+    if (phone_function_start(r, resp, FN, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES") != 0)
         return;
-    }
-    if (!function_allowed(&r->api_user, FN)) {
-        /* VICIdial prints the function but logs an empty data field. */
-        respond_error_logged_as(r, resp, "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION",
-                                FN "|", "");
-        return;
-    }
-    if (!r->api_user.can_admin_phones) {
-        /* VICIdial prints the count of matching users: always 0 here. */
-        respond_error(r, resp, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES", "0");
-        return;
-    }
     read_input(r, &in);
     if (required_missing(&in)) {
         data = respond_join(11, in.extension, in.dialplan_number, in.voicemail_id,

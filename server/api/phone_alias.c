@@ -18,29 +18,6 @@
 #include "db/phones.h"
 #include "db/users.h"
 
-/* The start every phone function shares: source, allowed functions, and
- * the admin right.  0 to go on; -1 after answering. */
-static int alias_preamble(struct request *r, struct response *resp, const char *fn,
-                          const char *permission_reason)
-{
-    if (strlen(r->source) < 2) {
-        respond_invalid_source(r, resp);
-        return -1;
-    }
-    if (!function_allowed(&r->api_user, fn)) {
-        char shown[64];
-        snprintf(shown, sizeof shown, "%s|", fn);
-        respond_error_logged_as(r, resp, "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION",
-                                shown, "");
-        return -1;
-    }
-    if (!r->api_user.can_admin_phones) {
-        respond_error(r, resp, permission_reason, "0");
-        return -1;
-    }
-    return 0;
-}
-
 /* Every comma-separated login (empty ones too) must be some phone's login.
  * 0 when all are; 1 with *missing (malloc'd) naming the first that is not;
  * -1 when the database failed. */
@@ -107,7 +84,7 @@ void api_add_phone_alias(struct request *r, struct response *resp)
     char *data;
     enum db_status s;
 
-    if (alias_preamble(r, resp, "add_phone_alias",
+    if (phone_function_start(r, resp, "add_phone_alias",
                        "add_phone_alias USER DOES NOT HAVE PERMISSION TO ADD PHONE ALIASES") != 0)
         return;
     if (strlen(id) < 2 || strlen(logins) < 2 || !*name) {
@@ -184,7 +161,7 @@ void api_update_phone_alias(struct request *r, struct response *resp)
     long long n = 0;
     char *data;
 
-    if (alias_preamble(r, resp, "update_phone_alias",
+    if (phone_function_start(r, resp, "update_phone_alias",
                        "update_phone_alias USER DOES NOT HAVE PERMISSION TO UPDATE PHONE ALIASES")
         != 0)
         return;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "server/respond.h"
+
 /* VICIdial's list, as numbers: PHP compares two numeric strings by value. */
 static const double GMT_OFFSETS[] = {
     12.75, 12, 11, 10, 9.5, 9, 8, 7, 6.5, 6, 5.75, 5.5, 5, 4.5, 4, 3.5, 3, 2, 1, 0,
@@ -79,4 +81,28 @@ int function_allowed(const struct api_user *u, const char *function)
 int template_is_blank(const char *template_id)
 {
     return strcasecmp(template_id, "--BLANK--") == 0;
+}
+
+int phone_function_start(struct request *r, struct response *resp, const char *function,
+                         const char *permission_reason)
+{
+    char shown[64];
+
+    if (strlen(r->source) < 2) {
+        respond_invalid_source(r, resp);
+        return -1;
+    }
+    if (!function_allowed(&r->api_user, function)) {
+        /* VICIdial prints the function but logs an empty data field. */
+        snprintf(shown, sizeof shown, "%s|", function);
+        respond_error_logged_as(r, resp, "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION",
+                                shown, "");
+        return -1;
+    }
+    if (!r->api_user.can_admin_phones) {
+        /* VICIdial prints the count of matching users: always 0 here. */
+        respond_error(r, resp, permission_reason, "0");
+        return -1;
+    }
+    return 0;
 }

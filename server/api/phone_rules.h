@@ -23,6 +23,14 @@ const char *flag_webphone(const char *value);
 /* api_allowed_functions holds " <function> " or ALL_FUNCTIONS. */
 int function_allowed(const struct api_user *u, const char *function);
 
+/* The start every phone function shares (api.md 2.2 steps 1-3, 3.x): the
+ * source (2+ characters), the user's allowed functions, and the admin right
+ * (vdc_agent_api_access, ast_admin_access, level >= 8).  0 to go on, or -1
+ * after answering with the first that fails.  permission_reason is the
+ * function's own "... USER DOES NOT HAVE PERMISSION TO ..." text. */
+int phone_function_start(struct request *r, struct response *resp, const char *function,
+                         const char *permission_reason);
+
 /* template_id "--BLANK--" (any case) clears the template. */
 int template_is_blank(const char *template_id);
 

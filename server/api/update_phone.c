@@ -377,19 +377,9 @@ void api_update_phone(struct request *r, struct response *resp)
     long long n = 0;
     int found = 0;
 
-    if (strlen(r->source) < 2) {
-        respond_invalid_source(r, resp);
+    if (phone_function_start(r, resp, FN, FN " USER DOES NOT HAVE PERMISSION TO UPDATE PHONES")
+        != 0)
         return;
-    }
-    if (!function_allowed(&r->api_user, FN)) {
-        respond_error_logged_as(r, resp, "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION",
-                                FN "|", "");
-        return;
-    }
-    if (!r->api_user.can_admin_phones) {
-        respond_error(r, resp, FN " USER DOES NOT HAVE PERMISSION TO UPDATE PHONES", "0");
-        return;
-    }
     if (strlen(e) < 2 || !*s) {
         data = respond_join(2, e, s);
         respond_error(r, resp, FN " YOU MUST USE ALL REQUIRED FIELDS", data);
