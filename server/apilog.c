@@ -183,7 +183,13 @@ void apilog_write(struct request *r, const char *result, const char *reason,
     snprintf(run_time, sizeof run_time, "%.6f", request_elapsed(r));
 
     data_clean = storable_str(data);
-    value = storable_str(params_php_last_value(&r->post));
+    const char *last = params_php_last_value(&r->post);
+    const struct param *pass = params_find(&r->post, "pass");
+    /* VICIdial logs the last POST value; when that is the password and
+     * --redact-url-pass is on, it is redacted like the URL. */
+    if (r->redact_url_pass && pass && last == pass->value)
+        last = "XXXX";
+    value = storable_str(last);
     if (!data_clean || !value)
         goto done;
     for (char *p = data_clean; *p; p++)

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/apilog.h"
 #include "server/dispatch.h"
 #include "server/metrics.h"
 #include "server/reqlog.h"
@@ -245,7 +246,11 @@ static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
     }
     /* SERVER_NAME and SERVER_PORT as Apache derives them from Host. */
     r->server_port = server_listen_port;
-    snprintf(r->server_name, sizeof r->server_name, "%s", host ? host : "");
+    /* The Host header goes into the API log's tables: keep it storable
+     * (an invalid UTF-8 byte becomes '?', as a non-strict server stores it). */
+    char *host_clean = apilog_storable(host ? host : "", host ? strlen(host) : 0);
+    snprintf(r->server_name, sizeof r->server_name, "%s", host_clean ? host_clean : "");
+    free(host_clean);
     char *colon = NULL;
     if (r->server_name[0] == '[') {
         char *close = strchr(r->server_name, ']');
@@ -406,11 +411,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (*upload_data_size > 0) {
         size_t size = *upload_data_size;
         *upload_data_size = 0;
-        if (h->route != ROUTE_API || h->too_large || h->body_kind == BODY_NONE)
-            return MHD_YES;     /* read and ignored, as PHP ignores it */
+        if (h->too_large)
+            return MHD_YES;
+        /* Every body counts against the limit, even one nobody reads. */
         if (h->body_len + size > cfg->max_body) {
             h->too_large = 1;
             return MHD_YES;
+        }
+        if (h->route != ROUTE_API || h->body_kind == BODY_NONE) {
+            h->body_len += size;
+            return MHD_YES;     /* read and ignored, as PHP ignores it */
         }
         if (h->body_kind == BODY_MULTIPART) {
             h->body_len += size;
