@@ -184,7 +184,7 @@ started=0
 for _ in 1 2 3 4 5; do
     port=""
     for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 40001))
+        p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+)
         if ! port_in_use "$p"; then
             port=$p
             break

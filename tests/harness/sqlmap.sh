@@ -97,7 +97,7 @@ sql asterisk <schema/demo.sql || die "loading schema/demo.sql failed"
 # 4. the daemon on a free port
 port=""
 for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40001))
+    p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+)
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
         port=$p
         break

@@ -382,10 +382,15 @@ static void general_log_off(void)
     testdb_exec(&scene->db, "SET GLOBAL general_log=0");
 }
 
-/* Statement texts (not bound values) from other connections holding s. */
+/* Statement texts (not bound values) holding s, from the daemon's
+ * connections: those whose executed statements carry the marker.  Other
+ * test programs share the server (and may load SQL files that mention
+ * DROP TABLE); only the daemon under test is judged. */
 static const char LEAK_WHERE[] =
     "FROM mysql.general_log WHERE command_type IN ('Query','Prepare')"
-    " AND thread_id <> CONNECTION_ID() AND INSTR(argument, '%s') > 0";
+    " AND thread_id <> CONNECTION_ID() AND INSTR(argument, '%s') > 0"
+    " AND thread_id IN (SELECT thread_id FROM mysql.general_log"
+    " WHERE command_type='Execute' AND INSTR(argument, '" MARK "') > 0)";
 
 /* After a test's requests: the general log and the row counts. */
 static void verify(struct tally *t, const struct counts *before)

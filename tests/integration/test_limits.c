@@ -378,12 +378,16 @@ START_TEST(per_ip_connections_refuses_the_next_from_that_address_only)
     struct daemon d;
     struct got g;
 
+    static const char keep[] = "GET " VERSION_Q " HTTP/1.1\r\nHost: x\r\n\r\n";
     start(&d, ARGS);
+    /* Four connections, each proven accepted by an answered request and
+     * then held open (keep-alive). */
     for (int i = 0; i < 4; i++) {
         held[i] = open_conn("127.0.0.1", d.port);
-        send_str(held[i], "GET /vic", 8);
+        send_str(held[i], keep, strlen(keep));
+        read_for(held[i], 0.5, &g);
+        ck_assert_msg(strstr(g.data, "200 OK") != NULL, "held connection %d not served", i);
     }
-    sleep_s(0.3);
     /* a fifth from 127.0.0.1: closed without an answer */
     fd = open_conn("127.0.0.1", d.port);
     send_str(fd, req, strlen(req));

@@ -87,7 +87,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local p
     for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 40001))
+        p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+)
         if ! port_in_use "$p"; then
             echo "$p"
             return 0

@@ -18,20 +18,31 @@
 
 #include "tests/support/httpc.h"
 
+/* A port below the kernel's ephemeral range (32768 and up), so that no
+ * client connection of a concurrent test can take it between this check
+ * and the daemon's bind. */
 unsigned daemon_free_port(void)
 {
-    struct sockaddr_in sa = { .sin_family = AF_INET };
-    socklen_t len = sizeof sa;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    unsigned port = 0;
+    static unsigned seed;
 
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-        port = ntohs(sa.sin_port);
-    if (fd >= 0)
+    if (!seed)
+        seed = (unsigned)getpid() * 7919u + (unsigned)time(NULL);
+    for (int attempt = 0; attempt < 200; attempt++) {
+        struct sockaddr_in sa = { .sin_family = AF_INET };
+        unsigned port = 20000 + (seed = seed * 1103515245u + 12345u) % 12000;
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        int ok;
+
+        if (fd < 0)
+            return 0;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = htons((uint16_t)port);
+        ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
         close(fd);
-    return port;
+        if (ok)
+            return port;
+    }
+    return 0;
 }
 
 static void sleep_ms(long ms)
