@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
 # tests/run.sh - the whole test suite from a fresh checkout: install what is
-# missing, build (warnings are errors), run every test with ctest against a
-# private MariaDB that the suite starts and removes itself.
+# missing, then three passes, each against a private MariaDB that ctest
+# starts and removes itself:
 #
-#   tests/run.sh            normal build in build/
-#   tests/run.sh --sanitize AddressSanitizer + UBSan build in build-asan/
+#   1. normal build (build/, warnings are errors): every test, including a
+#      short fuzzing run and the packaging checks;
+#   2. the daemon's integration tests again with the daemon under valgrind
+#      (memcheck: any error or definite leak fails the test);
+#   3. AddressSanitizer + UBSan build (build-asan/): every test but fuzzing
+#      (which has its own sanitizers) and packaging.
+#
+#   tests/run.sh          all three passes
+#   tests/run.sh --quick  the first pass only
 set -eu
 cd "$(dirname "$0")/.."
 
-build=build
-flags=""
-if [ "${1:-}" = "--sanitize" ]; then
-    build=build-asan
-    flags="-DNONAGENTD_SANITIZE=ON"
-fi
-
 bash tests/harness/deps.sh
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo $flags >/dev/null
-cmake --build "$build" -j "$(nproc)"
-cd "$build"
-ctest --output-on-failure -j 2 --timeout 600
+jobs=$(nproc)
+
+echo "==== pass 1: normal build, every test"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+(cd build && ctest --output-on-failure -j 2 --timeout 600)
+[ "${1:-}" = "--quick" ] && exit 0
+
+echo "==== pass 2: the daemon under valgrind"
+# The tests that time, kill or re-exec the daemon themselves are left out.
+(cd build && NONAGENTD_VALGRIND=1 ctest --output-on-failure -j 2 --timeout 900 -L integration \
+     -E 'test_packaging|test_limits|test_kill|test_daemon')
+
+echo "==== pass 3: AddressSanitizer and UBSan"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+(cd build-asan && ctest --output-on-failure -j 2 --timeout 600 -E 'fuzz_smoke|test_packaging')

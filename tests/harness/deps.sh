@@ -4,7 +4,7 @@
 set -eu
 
 packages="build-essential cmake pkg-config libmicrohttpd-dev libmariadb-dev check
-          mariadb-server mariadb-client libcrypt-dev clang python3 python3-yaml"
+          mariadb-server mariadb-client libcrypt-dev clang python3 python3-yaml valgrind"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
