@@ -1,0 +1,642 @@
+#!/usr/bin/env bash
+# bench/run.sh - nonagentd's benchmark suite (issue 8).  One command, from a
+# checkout, as root on Debian 12:
+#
+#     bash bench/run.sh
+#
+# It installs what is missing (the build and test packages through
+# tests/harness/deps.sh, then wrk and curl), builds nonagentd in build-bench/
+# (Release, no tests) and the helpers bench/ceiling.c, bench/idleconns.c and
+# bench/bcrypt_ref.c, starts a private MariaDB (tests/harness/mariadb.sh)
+# with the schema and demo data, starts the daemon on a free 127.0.0.1 port,
+# and measures with wrk and the Lua scripts bench/*.lua, over 1, 8, 32 and
+# 256 connections (wrk -t2 -cN -dSECONDS --latency):
+#   (a) add_phone successes, a unique extension and login per request;
+#   (b) add_phone's SERVER DOES NOT EXIST error path;
+#   (c) function=version;
+#   (d) add_phone with a bcrypt-hashed password at cost 10 (run last: it
+#       turns password hashing on for the whole database);
+# beside (a), the ceiling: bench/ceiling.c issuing nonagentd's SQL for one
+# add_phone, then VICIdial's own statement sequence, over the same number of
+# connections with no HTTP; and the daemon's peak RSS with 1,000 open idle
+# connections, on the fresh daemon and after (a)-(c).  bench/README.md says
+# what each figure means.  Everything it starts it stops (trap), including
+# the database.
+# All traffic is loopback (127.0.0.1) and every loop is bounded.
+#
+# Knobs (environment):
+#   BENCH_SECONDS=10          seconds per wrk run and per ceiling run
+#   BENCH_CONNS="1 8 32 256"  connection counts
+#   BENCH_THREADS=$(nproc)    the daemon's --threads
+#   BENCH_TIMEOUT=10          wrk's per-request timeout, seconds
+#   BENCH_IDLE=1000           idle connections for the RSS check (held 5 s)
+#   BENCH_SCENARIOS="a b c d" which scenarios to run
+#   BENCH_CONNECT_CONNS=32    connection counts at which the ceiling also runs
+#                             VICIdial's sequence with a new connection per call
+#                             (empty: nowhere)
+#   BENCH_V17_CONNS=32        connection counts at which the ceiling also runs
+#                             nonagentd's 17-statement sequence of before
+#                             commit e67fcf6 (fewer round trips) (empty: nowhere)
+#   BENCH_QUIET_WAIT=5        before each run, wait up to this many seconds
+#                             for other processes on the machine (builds,
+#                             other test suites) to use less than 20% of the
+#                             cores; each run reports the share they used
+#   BENCH_MAX_OTHER=15        a run during which other processes used more than
+#   BENCH_RETRIES=2           this share of the cores (%) is measured again, up
+#   BENCH_BUDGET=480          to BENCH_RETRIES more times while the runs have
+#                             taken less than BENCH_BUDGET seconds; the attempt
+#                             with the least other load is reported, and every
+#                             attempt is kept in results-all.tsv (an error or a
+#                             lost row in any attempt is reported)
+#   BENCH_DB_TUNE=1           grow InnoDB's buffer pool (1 GiB) and redo log
+#                             (512 MiB) at run time, so that neither the daemon
+#                             nor the ceiling waits on page flushing; 0: leave
+#                             mariadb.sh's small test settings
+#
+# Output: progress on stderr, the results table on stdout, and in
+# build-bench/bench-results/ (results.md, results.tsv, the wrk and ceiling
+# outputs, the daemon's log).  Exit status 0 when every run finished, even if
+# a target is missed; 1 when something could not run at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNS:-"1 8 32 256"}
+THREADS=${BENCH_THREADS:-$(nproc)}
+TIMEOUT=${BENCH_TIMEOUT:-10}
+IDLE=${BENCH_IDLE:-1000}
+SCENARIOS=${BENCH_SCENARIOS:-"a b c d"}
+CONNECT_CONNS=${BENCH_CONNECT_CONNS-32}
+V17_CONNS=${BENCH_V17_CONNS-32}
+DB_TUNE=${BENCH_DB_TUNE:-1}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-5}
+MAX_OTHER=${BENCH_MAX_OTHER:-15}
+RETRIES=${BENCH_RETRIES:-2}
+BUDGET=${BENCH_BUDGET:-480}
+[ "$RETRIES" -le 2 ] || RETRIES=2
+
+case $SECONDS_PER_RUN in ''|*[!0-9]*) echo "BENCH_SECONDS must be a whole number" >&2; exit 1;; esac
+[ "$SECONDS_PER_RUN" -ge 1 ] && [ "$SECONDS_PER_RUN" -le 600 ] ||
+    { echo "BENCH_SECONDS must be 1..600" >&2; exit 1; }
+for n in $CONNS; do
+    case $n in ''|*[!0-9]*) echo "BENCH_CONNS: '$n' is not a number" >&2; exit 1;; esac
+    [ "$n" -ge 1 ] && [ "$n" -le 999 ] || { echo "BENCH_CONNS: 1..999" >&2; exit 1; }
+done
+
+build=$top/build-bench
+out=$build/bench-results
+dbdir=$build/bench-db
+log=$out/nonagentd.log
+export BENCH_LUA_DIR=$top/bench
+
+say() { echo "bench: $*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---- dependencies --------------------------------------------------------
+
+bash tests/harness/deps.sh
+if ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+    [ "$(id -u)" = 0 ] || die "wrk or curl missing: run as root, or apt-get install wrk curl"
+    say "installing wrk and curl"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends wrk curl >/dev/null
+fi
+
+# ---- build -----------------------------------------------------------------
+
+say "building nonagentd (Release) in build-bench/"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNONAGENTD_TESTS=OFF >/dev/null
+cmake --build "$build" -j "$(nproc)" --target nonagentd >/dev/null
+mkdir -p "$build/bench" "$out"
+cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(pkg-config --cflags libmariadb) \
+    -o "$build/bench/ceiling" bench/ceiling.c $(pkg-config --libs libmariadb) -lpthread
+cc -O2 -std=c11 -Wall -Wextra -Werror -o "$build/bench/idleconns" bench/idleconns.c
+cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$build/bench/bcrypt_ref" \
+    bench/bcrypt_ref.c -lcrypt
+rm -f "$out"/*.txt "$out"/*.tsv "$out"/*.md "$out"/*.sql "$out"/*.log
+
+# ---- database and daemon ---------------------------------------------------
+
+daemon_pid=""
+db_pid=""
+cleanup() {
+    local rc=$?
+    if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
+        kill -TERM "$daemon_pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do
+            kill -0 "$daemon_pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$daemon_pid" 2>/dev/null || true
+    fi
+    bash "$top/tests/harness/mariadb.sh" stop "$dbdir" >/dev/null 2>&1 || true
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bash tests/harness/mariadb.sh start "$dbdir" >&2
+sock=$(cat "$dbdir/socket")
+db_pid=$(cat "$dbdir/pid")
+sql() { mariadb --no-defaults -S "$sock" -uroot "$@"; }
+
+sql -e "CREATE DATABASE asterisk CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci"
+sql asterisk < schema/vicidial.sql
+sql asterisk < schema/demo.sql
+# (d)'s API user: pass_hash is bcrypt('test') at cost 10 with pass_key
+# 'abcdefghijklmnop', as VICIdial's bp.pl stores it; hashing is switched on
+# just before (d).
+sql asterisk -e "INSERT INTO vicidial_users
+    (user, pass, pass_hash, full_name, user_level, user_group, active,
+     ast_admin_access, ast_delete_phones, vdc_agent_api_access, modify_phones)
+    VALUES ('hash10', '', 's2lGBPXDDRAhVL5SBkDnHN09f9y5jlW', 'Bench hashed', 9, 'ADMIN',
+            'Y', '1', '1', '1', '1')"
+if [ "$DB_TUNE" = 1 ]; then
+    sql -e "SET GLOBAL innodb_buffer_pool_size = 1024*1024*1024;
+            SET GLOBAL innodb_log_file_size = 512*1024*1024" ||
+        say "could not resize the buffer pool or redo log; going on with the defaults"
+    sleep 2   # the buffer pool grows in the background
+fi
+db_settings=$(sql -N -B -e "SELECT CONCAT('MariaDB ', VERSION(), ', buffer pool ',
+    @@innodb_buffer_pool_size DIV 1048576, ' MiB, redo log ', @@innodb_log_file_size DIV 1048576,
+    ' MiB, flush_log_at_trx_commit ', @@innodb_flush_log_at_trx_commit,
+    ', binlog ', IF(@@log_bin, 'on', 'off'))")
+say "$db_settings"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port=""
+for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 40001))
+    if ! port_in_use "$p"; then port=$p; break; fi
+done
+[ -n "$port" ] || die "no free TCP port found"
+
+# Enough descriptors for 1,000 idle connections plus wrk's 256.
+ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+: >"$log"
+"$build/nonagentd" --listen "127.0.0.1:$port" --threads "$THREADS" --db-socket "$sock" \
+    --db-user root --db-pass '' --db-name asterisk 2>>"$log" &
+daemon_pid=$!
+base=http://127.0.0.1:$port
+api=$base/vicidial/non_agent_api.php
+ready=0
+for _ in $(seq 1 100); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null)" = 200 ]; then
+        ready=1; break
+    fi
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 0.2
+done
+[ $ready = 1 ] || { tail -n 20 "$log" >&2; die "the daemon did not become healthy"; }
+say "nonagentd pid $daemon_pid on $base, --threads $THREADS"
+
+# ---- measuring helpers -----------------------------------------------------
+
+# Server-wide counters: statements (the Com_* of every kind of DML, SET and
+# DO, counted the same for prepared executions and text queries: an
+# INSERT ... SELECT is Com_insert_select, not Com_insert), prepared
+# executions, prepares, and Questions.  SHOW STATUS counts in none of them.
+status() {
+    sql -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select','Com_insert',
+        'Com_insert_select','Com_update','Com_update_multi','Com_delete','Com_delete_multi',
+        'Com_replace','Com_replace_select','Com_set_option','Com_do','Com_call_procedure',
+        'Com_stmt_execute','Com_stmt_prepare','Questions')" |
+        awk '{v[$1]=$2} END {
+            n = 0
+            for (k in v) if (k != "Com_stmt_execute" && k != "Com_stmt_prepare" && k != "Questions") n += v[k]
+            print n, v["Com_stmt_execute"]+0, v["Com_stmt_prepare"]+0, v["Questions"]+0 }'
+}
+phones() { sql -N -B asterisk -e "SELECT count(*) FROM phones"; }
+# "phones rows, add_phone SUCCESS rows in vicidial_api_log, all its rows"
+# (every request of (a) to (d) writes exactly one api log row, even when
+# its client left before the answer and the request log has no line for it)
+counts() {
+    sql -N -B asterisk -e "SELECT (SELECT count(*) FROM phones),
+        (SELECT count(*) FROM vicidial_api_log WHERE function='add_phone' AND result='SUCCESS'),
+        (SELECT count(*) FROM vicidial_api_log)"
+}
+hwm_reset() { echo 5 >"/proc/$daemon_pid/clear_refs" 2>/dev/null || true; }
+hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$daemon_pid/status"; }
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$daemon_pid/status"; }
+kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k {print $2; exit}'; }
+log_size() { stat -c %s "$log"; }
+mib() { awk -v k="$1" 'BEGIN { if (k ~ /^[0-9]+$/) printf "%.1f", k/1024; else printf "-" }'; }
+
+# Wait until the daemon has answered everything it was given: its request
+# log stops growing for a second (at most 60 s).
+quiesce() {
+    local last=-1 stable=0 size
+    for _ in $(seq 1 240); do
+        size=$(log_size)
+        if [ "$size" = "$last" ]; then
+            stable=$((stable + 1))
+            [ $stable -ge 4 ] && return 0
+        else
+            stable=0
+            last=$size
+        fi
+        sleep 0.25
+    done
+    say "warning: the daemon was still busy 60 s after the run"
+}
+
+# Daemon-side counts from its request log since byte offset $1:
+# "requests success non200 other_lines".
+log_counts() {
+    tail -c +$(($1 + 1)) "$log" | awk '
+        NF == 8 && $8 ~ /us$/ { req++; if ($6 == "SUCCESS") ok++; if ($7 != 200) bad++; next }
+        { other++ }
+        END { print req+0, ok+0, bad+0, other+0 }'
+}
+log_other_lines() {
+    tail -c +$(($1 + 1)) "$log" | awk '!(NF == 8 && $8 ~ /us$/)' | sort | uniq -c | sort -rn | head -n 5
+}
+
+# The share of the machine's CPU used by processes other than this
+# benchmark's (the daemon, its MariaDB, this script and its children: wrk,
+# the ceiling program, the mariadb client): busy time from /proc/stat minus
+# ours.  Steal time counts as other.  cpu_snap takes "wall busy ours kids" in
+# seconds, into the variable named $1 (no subshell: `times` must see this
+# shell's children); foreign_pct takes two snapshots.
+HZ=$(getconf CLK_TCK)
+NCPU=$(nproc)
+cpu_snap() {
+    local busy ours kids p
+    busy=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
+    ours=0
+    for p in $daemon_pid $db_pid; do
+        [ -r "/proc/$p/stat" ] && ours=$((ours + $(awk '{print $14+$15}' "/proc/$p/stat")))
+    done
+    times >"$out/.times"
+    kids=$(awk 'NR==2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1]*60+u[2]+s[1]*60+s[2] }' "$out/.times")
+    printf -v "$1" '%s %s %s %s' "$EPOCHREALTIME" "$busy" "$ours" "$kids"
+}
+foreign_pct() {
+    read -r w0 b0 o0 k0 <<<"$1"
+    read -r w1 b1 o1 k1 <<<"$2"
+    awk -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN {print b-a}')" -v b=$((b1 - b0)) -v o=$((o1 - o0)) \
+        -v k0="$k0" -v k1="$k1" -v hz="$HZ" -v n="$NCPU" 'BEGIN {
+            f = (b - o) / hz - (k1 - k0); if (f < 0) f = 0
+            if (w > 0) printf "%.0f", 100 * f / (w * n); else print "-" }'
+}
+# Wait (at most QUIET_WAIT s) until other processes use under 20% of the cores.
+wait_quiet() {
+    local a b f=0
+    for _ in $(seq 1 "$QUIET_WAIT"); do
+        cpu_snap a; sleep 1; cpu_snap b
+        f=$(foreign_pct "$a" "$b")
+        [ "$f" -lt 20 ] && return 0
+    done
+    [ "$QUIET_WAIT" -gt 0 ] && say "other processes are using ${f}% of the cores; measuring anyway"
+    return 0
+}
+
+tsv=$out/results.tsv
+all=$out/results-all.tsv
+row_out=$out/.row
+attempt=x
+printf 'kind\tname\tconns\trate\tp50_ms\tp99_ms\tstmts_per_call\texec_per_call\tquestions_per_call\tprepares\tnon2xx\tsock_errors\tok\tother\tdaemon_requests\tdaemon_success\tdaemon_non200\trows_delta\tlost_rows\tpeak_rss_kib\tnotes\tother_cpu_pct\tapilog_success\n' | tee "$all" >"$tsv"
+
+# One wrk run: scenario letter, its Lua script, connections, API user, pass.
+wrk_run() {
+    local sc=$1 script=$2 n=$3 user=$4 pass=$5
+    local t=$((n < 2 ? n : 2)) tag="${sc}${n}${attempt}" f=$out/wrk-$sc-$n-$attempt.txt
+    local rows0 rows1 st0 st1 off line
+    wait_quiet
+    say "($sc) $script, $n connections, $SECONDS_PER_RUN s"
+    local api0 api1 all0 all1
+    read -r rows0 api0 all0 <<<"$(counts)"
+    off=$(log_size)
+    hwm_reset
+    st0=$(status)
+    local c0 c1; cpu_snap c0
+    wrk -t"$t" -c"$n" -d"${SECONDS_PER_RUN}s" --timeout "${TIMEOUT}s" --latency \
+        -s "bench/$script" "$api" -- "$tag" "$user" "$pass" >"$f" 2>&1 || true
+    cpu_snap c1
+    quiesce
+    st1=$(status)
+    read -r rows1 api1 all1 <<<"$(counts)"
+    local hwm; hwm=$(hwm_kib)
+    line=$(grep '^BENCHRESULT' "$f" || true)
+    if [ -z "$line" ]; then
+        say "wrk gave no result:"; cat "$f" >&2
+        printf '%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\twrk failed\t\t\n' wrk "$sc" "$n" >"$row_out"
+        return
+    fi
+    read -r s0 e0 p0 q0 <<<"$st0"
+    read -r s1 e1 p1 q1 <<<"$st1"
+    read -r dreq dok dbad dother <<<"$(log_counts "$off")"
+    # Requests the daemon ran: its api log rows (the request log misses
+    # requests whose client left first), else its request log, else wrk's.
+    local denom=$((all1 - all0))
+    [ "$denom" -gt 0 ] || denom=$dreq
+    [ "$denom" -gt 0 ] || denom=$(kv "$line" requests)
+    local per; per=$(awk -v a=$((s1 - s0)) -v b=$((e1 - e0)) -v c=$((q1 - q0)) -v d="$denom" \
+        'BEGIN { if (d > 0) printf "%.2f %.2f %.2f", a/d, b/d, c/d; else print "- - -" }')
+    read -r spc epc qpc <<<"$per"
+    local sockerr=$(( $(kv "$line" connect_err) + $(kv "$line" read_err) + $(kv "$line" write_err) + $(kv "$line" timeouts) ))
+    local rows=$((rows1 - rows0)) apiok=$((api1 - api0)) lost=0 notes=""
+    if [ "$sc" = a ] || [ "$sc" = d ]; then
+        # Every SUCCESS must have its row: the ones the daemon logged in
+        # vicidial_api_log and the ones wrk read.  SUCCESSes cut off when
+        # wrk stopped were never read, so rows >= wrk's count.
+        local ok; ok=$(kv "$line" ok)
+        [ "$apiok" -le "$rows" ] || lost=$((apiok - rows))
+        [ "$ok" -le "$rows" ] || lost=$(( lost > ok - rows ? lost : ok - rows ))
+        [ "$rows" -le "$apiok" ] || notes="phones rows without an api-log SUCCESS: $((rows - apiok));"
+        [ "$dok" = "$apiok" ] ||
+            notes="$notes request log: $dok SUCCESS lines for $apiok api-log SUCCESS rows (requests whose client left before the answer get no line);"
+    fi
+    [ "$dother" = 0 ] || notes="$notes daemon log lines other than requests: $dother;"
+    local sample; sample=$(grep '^BENCHSAMPLE' "$f" | head -n 1 | cut -c13-80 || true)
+    [ -z "$sample" ] || notes="$notes first unexpected answer: $sample"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        wrk "$sc" "$n" "$(kv "$line" rps)" "$(kv "$line" p50_ms)" "$(kv "$line" p99_ms)" \
+        "$spc" "$epc" "$qpc" $((p1 - p0)) "$(kv "$line" non2xx)" "$sockerr" \
+        "$(kv "$line" ok)" "$(kv "$line" other)" "$dreq" "$dok" "$dbad" "$rows" "$lost" \
+        "$hwm" "$notes" "$(foreign_pct "$c0" "$c1")" "$apiok" >"$row_out"
+    if [ "$dother" != 0 ]; then
+        say "daemon log lines other than requests during ($sc) $n:"
+        log_other_lines "$off" >&2 || true
+    fi
+}
+
+# One ceiling run: mode, connections.
+ceiling_run() {
+    local mode=$1 n=$2 tag f=$out/ceiling-$1-$2-$attempt.txt rows0 rows1 st0 st1 line
+    case $mode in
+        nonagentd) tag="c${n}${attempt}" ;;
+        nonagentd-17) tag="e${n}${attempt}" ;;
+        vicidial) tag="v${n}${attempt}" ;;
+        vicidial-connect) tag="k${n}${attempt}" ;;
+    esac
+    wait_quiet
+    say "ceiling $mode, $n connections, $SECONDS_PER_RUN s"
+    rows0=$(phones)
+    st0=$(status)
+    local c0 c1; cpu_snap c0
+    "$build/bench/ceiling" -S "$sock" -u root -D asterisk -c "$n" -d "$SECONDS_PER_RUN" \
+        -m "$mode" -t "$tag" -s 10.0.9.8 -U 6666 -W 1234 -P "$port" >"$f" 2>&1 || true
+    cpu_snap c1
+    st1=$(status)
+    rows1=$(phones)
+    line=$(grep '^CEILING' "$f" || true)
+    if [ -z "$line" ]; then
+        say "the ceiling program gave no result:"; cat "$f" >&2
+        printf '%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tceiling failed\t\t\n' ceiling "$mode" "$n" >"$row_out"
+        return
+    fi
+    read -r s0 e0 p0 q0 <<<"$st0"
+    read -r s1 e1 p1 q1 <<<"$st1"
+    local calls; calls=$(kv "$line" calls)
+    local per; per=$(awk -v a=$((s1 - s0)) -v b=$((e1 - e0)) -v c=$((q1 - q0)) -v d="$calls" \
+        'BEGIN { if (d > 0) printf "%.2f %.2f %.2f", a/d, b/d, c/d; else print "- - -" }')
+    read -r spc epc qpc <<<"$per"
+    local rows=$((rows1 - rows0)) lost=0
+    [ "$calls" -le "$rows" ] || lost=$((calls - rows))
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        ceiling "$mode" "$n" "$(kv "$line" calls_per_s)" "$(kv "$line" p50_ms)" \
+        "$(kv "$line" p99_ms)" "$spc" "$epc" "$qpc" $((p1 - p0)) - "$(kv "$line" errors)" \
+        "$calls" "$(kv "$line" unexpected)" - - - "$rows" "$lost" - "" \
+        "$(foreign_pct "$c0" "$c1")" - >"$row_out"
+}
+
+# Run one measurement (wrk_run or ceiling_run and its arguments), again
+# while other processes disturbed it (see BENCH_MAX_OTHER); report the
+# attempt with the least other load, keep them all.
+runs_started=$SECONDS
+measure() {
+    local best="" best_other=100000 try row other letters=xyz
+    for try in 0 1 2; do
+        [ "$try" -le "$RETRIES" ] || break
+        attempt=${letters:$try:1}
+        : >"$row_out"
+        "$@"
+        row=$(cat "$row_out")
+        printf '%s\n' "$row" >>"$all"
+        other=$(cut -f22 <<<"$row")
+        [[ $other =~ ^[0-9]+$ ]] || other=0
+        if [ -z "$best" ] || [ "$other" -lt "$best_other" ]; then
+            best=$row
+            best_other=$other
+        fi
+        [ "$other" -gt "$MAX_OTHER" ] || break
+        [ $((SECONDS - runs_started)) -lt "$BUDGET" ] || break
+        [ "$try" -lt "$RETRIES" ] && say "other processes used ${other}% of the cores during that run: measuring again"
+    done
+    printf '%s\n' "$best" >>"$tsv"
+}
+
+# Peak RSS with $IDLE open idle connections, and whether the daemon still
+# answers while they are held.  Run on the fresh daemon (before any load)
+# and again after (a) to (c), whose 256 connections grow its heap.
+idle_report=""
+idle_test() {
+    local label=$1 base hwm probe line pid
+    [ "$IDLE" -gt 0 ] || return 0
+    say "holding $IDLE idle connections for 5 s ($label)"
+    base=$(rss_kib)
+    hwm_reset
+    "$build/bench/idleconns" "$port" "$IDLE" 5 >"$out/idle-$label.txt" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do grep -q '^IDLE-OPEN' "$out/idle-$label.txt" && break; sleep 0.1; done
+    sleep 1
+    probe=$(curl -s -m 10 -o /dev/null -w '%{http_code} in %{time_total} s' \
+        "$api?source=bench&function=version&user=6666" || echo "failed")
+    wait "$pid" || true
+    hwm=$(hwm_kib)
+    line=$(grep '^IDLE ' "$out/idle-$label.txt" || echo "IDLE failed: $(head -c 300 "$out/idle-$label.txt")")
+    say "$line; VmRSS before $base KiB, VmHWM $hwm KiB; a version request meanwhile: $probe"
+    idle_report="$idle_report
+| $label | ${line#IDLE } | $(mib "$base") | $(mib "$hwm") | $probe |"
+}
+
+# ---- one request of each kind, counted alone --------------------------------
+
+# The statements of one add_phone and one version, from the status deltas
+# around a single request (the daemon is idle; its threads are warmed up by
+# the health checks above, but the statements of a thread's first request
+# are prepared then, which shows in Com_stmt_prepare only).
+one_request() {
+    local url=$1 st0 st1
+    st0=$(status)
+    curl -s "$url" >"$out/one.txt"
+    st1=$(status)
+    read -r s0 e0 p0 q0 <<<"$st0"
+    read -r s1 e1 p1 q1 <<<"$st1"
+    echo "$((s1 - s0)) statements ($((e1 - e0)) prepared executions, $((q1 - q0)) Questions): $(head -c 100 "$out/one.txt" | tr -d '\n')"
+}
+one_add=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one01&dialplan_number=one01&voicemail_id=55000&phone_login=one01&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
+one_add2=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one02&dialplan_number=one02&voicemail_id=55000&phone_login=one02&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
+one_err=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one03&dialplan_number=one03&voicemail_id=55000&phone_login=one03&phone_pass=test&server_ip=10.9.9.9&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
+one_ver=$(one_request "$api?source=bench&function=version&user=6666")
+# The daemon's statements for one add_phone, as the server saw them: what
+# bench/ceiling.c's nonagentd mode must issue (compare when the daemon's
+# SQL/call and the ceiling's differ).
+rm -f "$out/one-add_phone.general.log"
+sql -e "SET GLOBAL general_log_file='$out/one-add_phone.general.log'; SET GLOBAL general_log=1"
+curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one04&dialplan_number=one04&voicemail_id=55000&phone_login=one04&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212" >/dev/null
+sql -e "SET GLOBAL general_log=0"
+awk '$0 ~ /\t(Execute|Query|Prepare)\t/ || $0 ~ /(Execute|Query|Prepare)\t/' "$out/one-add_phone.general.log" |
+    grep -v -e 'general_log' -e 'SHOW GLOBAL STATUS' >"$out/one-add_phone.sql" || true
+say "the daemon's statements for one add_phone: $out/one-add_phone.sql ($(grep -c -e Execute -e Query "$out/one-add_phone.sql" || true) executed)"
+say "first add_phone (adds the api log's webserver and url rows): $one_add"
+say "second add_phone: $one_add2"
+say "one SERVER DOES NOT EXIST: $one_err"
+say "one version: $one_ver"
+
+# ---- the runs ------------------------------------------------------------------
+
+has() { case " $SCENARIOS " in *" $1 "*) return 0;; esac; return 1; }
+in_list() { case " $2 " in *" $1 "*) return 0;; esac; return 1; }
+
+idle_test "fresh daemon"
+started=$SECONDS
+if has a; then
+    for n in $CONNS; do
+        measure wrk_run a add_phone.lua "$n" 6666 1234
+        measure ceiling_run nonagentd "$n"
+        if in_list "$n" "$V17_CONNS"; then measure ceiling_run nonagentd-17 "$n"; fi
+        measure ceiling_run vicidial "$n"
+        if in_list "$n" "$CONNECT_CONNS"; then measure ceiling_run vicidial-connect "$n"; fi
+    done
+fi
+if has b; then
+    for n in $CONNS; do measure wrk_run b server_error.lua "$n" 6666 1234; done
+fi
+if has c; then
+    for n in $CONNS; do measure wrk_run c version.lua "$n" 6666 1234; done
+fi
+
+idle_test "after (a)-(c)"
+
+hash_check="" bcrypt_ref=""
+if has d; then
+    sql asterisk -e "UPDATE system_settings SET pass_hash_enabled='1',
+        pass_key='abcdefghijklmnop', pass_cost=10"
+    hash_check=$(curl -s "$api?source=bench&function=add_phone&user=hash10&pass=test&extension=hash01&dialplan_number=hash01&voicemail_id=55000&phone_login=hash01&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+hash&local_gmt=-5.00&outbound_cid=7275551212" | head -n 1)
+    say "hashed-password check: $hash_check"
+    bcrypt_ref=$("$build/bench/bcrypt_ref" 10 10 2>&1 || true)
+    say "libxcrypt reference: $bcrypt_ref"
+    for n in $CONNS; do measure wrk_run d add_phone.lua "$n" hash10 test; done
+fi
+run_seconds=$((SECONDS - started))
+
+kill -0 "$daemon_pid" 2>/dev/null || say "THE DAEMON IS NOT RUNNING ANY MORE (see $log)"
+daemon_alive=$(kill -0 "$daemon_pid" 2>/dev/null && echo yes || echo "no: it died")
+final_hwm=$(hwm_kib 2>/dev/null || echo "?")
+
+set +e   # a failure while writing the report must not hide the measurements
+# ---- the report -------------------------------------------------------------------
+
+cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+cores=$(nproc)
+mhz=$(awk -F': ' '/^cpu MHz/ {printf "%.0f", $2; exit}' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo)
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "?")
+dirty=$(git -C "$top" status --porcelain -- server db CMakeLists.txt 2>/dev/null | wc -l)
+[ "$dirty" = 0 ] || commit="$commit + $dirty uncommitted files under server/, db/"
+
+field() { awk -F'\t' -v k="$1" -v nm="$2" -v n="$3" -v c="$4" '$1==k && $2==nm && $3==n {print $c; exit}' "$tsv"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) printf "%.2f", a/b; else printf "-" }'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) printf "%.0f%%", 100*a/b; else printf "-" }'; }
+
+{
+    echo "# nonagentd benchmark results"
+    echo
+    echo "Machine: $cores x $cpu (${mhz} MHz), ${mem} GiB; $(uname -sr). $db_settings."
+    echo "Source: commit $commit. Daemon: build-bench/nonagentd (Release), --threads $THREADS. wrk -t2 (-t1 at 1 connection), $SECONDS_PER_RUN s per run, --timeout ${TIMEOUT}s. Total run time ${run_seconds} s."
+    echo
+    echo "One request alone (SHOW GLOBAL STATUS deltas):"
+    echo
+    echo "- the first add_phone (it also adds the api log's webserver and url rows): $one_add"
+    echo "- the second add_phone, as every later one: $one_add2"
+    echo "- SERVER DOES NOT EXIST: $one_err"
+    echo "- version: $one_ver"
+    echo
+    echo "## wrk against the daemon"
+    echo
+    echo "| scenario | conns | req/s | p50 ms | p99 ms | SQL/call | exec/call | non-2xx | socket errors | ok / other answers | SUCCESS in api log | phones rows added | lost rows | peak RSS MiB | other CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '$1=="wrk" {
+        name = ($2=="a") ? "(a) add_phone" : ($2=="b") ? "(b) SERVER DOES NOT EXIST" : ($2=="c") ? "(c) version" : "(d) add_phone, bcrypt cost 10"
+        succ = ($2=="a" || $2=="d") ? $23 : "-"; rows = ($2=="a" || $2=="d") ? $18 : "-"; lost = ($2=="a" || $2=="d") ? $19 : "-"
+        rss = ($20 ~ /^[0-9]+$/) ? sprintf("%.1f", $20/1024) : "-"
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s%% |\n", name, $3, $4, $5, $6, $7, $8, $11, $12, $13, $14, succ, rows, lost, rss, $22
+    }' "$tsv"
+    echo
+    echo "## The ceiling (bench/ceiling.c, no HTTP, same database, same run)"
+    echo
+    echo "| SQL issued | conns | calls/s | p50 ms | p99 ms | SQL/call | exec/call | failed calls | unexpected answers | phones rows added | other CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '$1=="ceiling" {
+        name = ($2=="nonagentd") ? "nonagentd'"'"'s, prepared" : ($2=="nonagentd-17") ? "nonagentd'"'"'s 17 of before e67fcf6, prepared" : ($2=="vicidial") ? "VICIdial'"'"'s, text, kept connection" : "VICIdial'"'"'s, text, new connection per call"
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%% |\n", name, $3, $4, $5, $6, $7, $8, $12, $14, $18, $22
+    }' "$tsv"
+    echo
+    echo "## Ratios"
+    echo
+    echo "| conns | daemon add_phone / ceiling (nonagentd SQL) | ceiling VICIdial SQL / ceiling nonagentd SQL | daemon add_phone / ceiling (VICIdial SQL) |"
+    echo "|---:|---:|---:|---:|"
+    for n in $CONNS; do
+        d=$(field wrk a "$n" 4); cn=$(field ceiling nonagentd "$n" 4); cv=$(field ceiling vicidial "$n" 4)
+        echo "| $n | $(pct "$d" "$cn") | $(pct "$cv" "$cn") | $(pct "$d" "$cv") |"
+    done
+    echo
+    for n in $CONNS; do
+        ds=$(field wrk a "$n" 7); cs=$(field ceiling nonagentd "$n" 7)
+        if [ -n "$ds" ] && [ -n "$cs" ] &&
+            awk -v a="$ds" -v b="$cs" 'BEGIN { exit !(a - b > 0.05 || b - a > 0.05) }'; then
+            echo "WARNING: at $n connections the daemon ran $ds statements per add_phone and the ceiling $cs: bench/ceiling.c's nonagentd mode no longer issues the daemon's SQL (update it from db/)."
+            echo
+        fi
+    done
+    a32=$(field wrk a 32 4); b32=$(field wrk b 32 4); c32=$(field wrk c 32 4)
+    echo "Against VICIdial 2.14 on Apache + mod_php (issue 8's anchor, 32 connections):"
+    echo
+    echo "| at 32 connections | VICIdial | nonagentd | ratio | target |"
+    echo "|---|---:|---:|---:|---|"
+    echo "| add_phone successes/s | ~340 | ${a32:--} | $(ratio "$a32" 340)x | >= 6x (~2,000/s), >= 85% of the ceiling: $(pct "$a32" "$(field ceiling nonagentd 32 4)") |"
+    echo "| SERVER DOES NOT EXIST/s | ~460 | ${b32:--} | $(ratio "$b32" 460)x | >= 9x (~4,000/s) |"
+    echo "| version/s | ~740 | ${c32:--} | $(ratio "$c32" 740)x | - |"
+    echo "| add_phone p99 | ~200 ms | $(field wrk a 32 6) ms | | <= 25 ms |"
+    echo "| SERVER DOES NOT EXIST p99 | ~180 ms | $(field wrk b 32 6) ms | | <= 25 ms |"
+    echo
+    if [ -n "$idle_report" ]; then
+        echo "$IDLE idle connections held 5 s (target: peak RSS <= 32 MiB):"
+        echo
+        echo "| when | connections | VmRSS before, MiB | peak VmHWM while held, MiB | a version request meanwhile |"
+        echo "|---|---|---:|---:|---|"
+        echo "${idle_report#?}"
+        echo
+    fi
+    if has a && in_list 256 "$CONNS"; then
+        v=$(awk -F'\t' '$1=="wrk" && $2=="a" && $3==256 {
+            t++; if ($11!=0 || $12!=0 || $14!=0 || $19!=0) { bad++; nx+=$11; se+=$12; ot+=$14; lo+=$19 } }
+            END { if (!t) print "not run"; else if (!bad) printf "PASS: no error, no lost row (%d attempt%s)\n", t, (t > 1 ? "s" : ""); else printf "FAIL in %d of %d attempts: non-2xx %d, socket errors %d, other answers %d, lost rows %d\n", bad, t, nx, se, ot, lo }' "$all")
+        echo "add_phone at 256 connections: $v."
+        echo
+    fi
+    [ -z "$hash_check" ] || { echo "(d) check request: $hash_check"; echo; }
+    if [ -n "$bcrypt_ref" ]; then
+        ms=$(kv "$bcrypt_ref" ms_per_hash)
+        d1=$(field wrk d 1 5)
+        echo "(d) reference: libxcrypt's crypt_r needs ${ms:-?} ms per cost-10 hash on one core here (bench/bcrypt_ref.c), a bound of about $(awk -v m="$ms" -v c="$cores" 'BEGIN { if (m > 0) printf "%.0f", c*1000/m; else printf "?" }')/s on $cores cores; the daemon's p50 at 1 connection, hash included, is ${d1:-?} ms."
+        echo
+    fi
+    echo "Daemon still running at the end: $daemon_alive; its VmHWM since the last reset: $(mib "$final_hwm") MiB."
+    anomalies=$(awk -F'\t' 'NR > 1 && (($1=="wrk" && ($11!=0 || $12!=0 || $14!=0 || $19!=0)) || ($1=="ceiling" && ($12!=0 || $14!=0 || $19!=0)) || $4=="") {
+        printf "- %s %s at %s connections: non-2xx %s, socket errors or failed calls %s, unexpected answers %s, lost rows %s %s\n", $1, $2, $3, $11, $12, $14, $19, $21 }' "$all")
+    echo "Errors, unexpected answers or lost rows in any attempt (results-all.tsv): ${anomalies:+see below}${anomalies:-none}."
+    [ -z "$anomalies" ] || { echo; echo "$anomalies"; }
+    retried=$(awk -F'\t' 'NR > 1 {k=$1" "$2" "$3; c[k]++} END {for (k in c) if (c[k] > 1) n++; print n+0}' "$all")
+    echo
+    echo "Runs measured again because other processes used more than ${MAX_OTHER}% of the cores: $retried (the table shows each one's least disturbed attempt; the other CPU column says how disturbed it still was)."
+    notes=$(awk -F'\t' '$1=="wrk" && $21 != "" {printf "- (%s) %s connections: %s\n", $2, $3, $21}' "$tsv")
+    if [ -n "$notes" ]; then echo; echo "Notes:"; echo; echo "$notes"; fi
+} >"$out/results.md"
+
+cat "$out/results.md"
+say "results in $out/ (results.md, results.tsv, wrk-*.txt, ceiling-*.txt, nonagentd.log)"
