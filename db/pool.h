@@ -44,7 +44,7 @@ void db_thread_close(void);
 void db_request_begin(struct db *db);
 
 #define DB_MAX_ARGS 32
-#define DB_MAX_COLS 16
+#define DB_MAX_COLS 24
 
 /* A bound value: a byte string (NULL s = SQL NULL). */
 struct db_arg {

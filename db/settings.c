@@ -1,17 +1,13 @@
 /*
- * settings.c - reading system_settings (one statement per request).
+ * settings.c - the system_settings row: its defaults when there is none,
+ * and its parsing.  The row is read by the preamble's first statement,
+ * together with the login test (users.c, settings_with_plain_login).
  */
 #include "db/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char SQL_SETTINGS[] =
-    "SELECT use_non_latin, allow_web_debug, webroot_writable, pass_hash_enabled,"
-    " pass_key, pass_cost, allow_ip_lists, system_ip_blacklist,"
-    " two_factor_auth_hours, two_factor_container, enable_auto_reports"
-    " FROM system_settings LIMIT 1";
 
 static int as_int(const char *s)
 {
@@ -23,28 +19,26 @@ static void copy(char *dst, size_t cap, const char *s)
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-enum db_status settings_read(struct db *db, struct settings *s)
+void settings_defaults(struct settings *s)
 {
-    struct db_row row;
-    int found;
-    enum db_status st;
-
     memset(s, 0, sizeof *s);
     s->pass_cost = 2;
     copy(s->two_factor_container, sizeof s->two_factor_container, "---DISABLED---");
-    st = db_row(db, SQL_SETTINGS, NULL, 0, &row, &found);
-    if (st != DB_OK || !found)
-        return st;
-    s->use_non_latin = as_int(row.col[0]);
-    s->allow_web_debug = as_int(row.col[1]);
-    s->webroot_writable = as_int(row.col[2]);
-    s->pass_hash_enabled = as_int(row.col[3]);
-    copy(s->pass_key, sizeof s->pass_key, row.col[4]);
-    s->pass_cost = (unsigned)as_int(row.col[5]);
-    s->allow_ip_lists = as_int(row.col[6]);
-    copy(s->system_ip_blacklist, sizeof s->system_ip_blacklist, row.col[7]);
-    s->two_factor_auth_hours = as_int(row.col[8]);
-    copy(s->two_factor_container, sizeof s->two_factor_container, row.col[9]);
-    s->enable_auto_reports = as_int(row.col[10]);
-    return DB_OK;
+}
+
+void settings_from_row(struct settings *s, const struct db_row *row, int first)
+{
+    const char *const *c = row->col + first;
+
+    s->use_non_latin = as_int(c[0]);
+    s->allow_web_debug = as_int(c[1]);
+    s->webroot_writable = as_int(c[2]);
+    s->pass_hash_enabled = as_int(c[3]);
+    copy(s->pass_key, sizeof s->pass_key, c[4]);
+    s->pass_cost = (unsigned)as_int(c[5]);
+    s->allow_ip_lists = as_int(c[6]);
+    copy(s->system_ip_blacklist, sizeof s->system_ip_blacklist, c[7]);
+    s->two_factor_auth_hours = as_int(c[8]);
+    copy(s->two_factor_container, sizeof s->two_factor_container, c[9]);
+    s->enable_auto_reports = as_int(c[10]);
 }

@@ -6,6 +6,7 @@
 #define NONAGENTD_DB_USERS_H
 
 #include "db/pool.h"
+#include "db/settings.h"
 
 /* The API user's row, as far as the phone functions need it. */
 struct api_user {
@@ -24,6 +25,17 @@ struct api_user {
 enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
                              int hashed, long long lock_before, struct api_user *u,
                              int *found);
+
+/* The settings row and, in the same read, the plain-password login test
+ * (as user_auth_row with hashed=0): one round trip where VICIdial makes two.
+ * The login answer is VICIdial's only when the settings say latin mode
+ * (user and pass were filtered as latin) and no password hashing: the
+ * caller checks that and otherwise runs user_auth_row itself.
+ * *settings_found is 0 when system_settings has no row (s keeps defaults). */
+enum db_status settings_with_plain_login(struct db *db, const char *user, const char *pass,
+                                         long long lock_before, struct settings *s,
+                                         int *settings_found, struct api_user *u,
+                                         int *login_found);
 
 /* failed_login_count and UNIX_TIMESTAMP(last_login_date) of the user. */
 enum db_status user_failure_state(struct db *db, const char *user, int *found,

@@ -17,6 +17,11 @@
 #define LOCK_ATTEMPTS 10
 #define LOCK_SECONDS 900
 
+long long auth_lock_before(void)
+{
+    return (long long)time(NULL) - LOCK_SECONDS;
+}
+
 static const char *db_failed(struct request *r)
 {
     r->db_failed = 1;
@@ -138,7 +143,7 @@ const char *auth_user(struct request *r)
 {
     const struct settings *st = &r->settings;
     const char *pass = request_field(r, "pass");
-    long long lock_before = (long long)time(NULL) - LOCK_SECONDS;
+    long long lock_before = auth_lock_before();
     int found = 0, failed = 0;
 
     if (st->pass_hash_enabled > 0) {
@@ -150,6 +155,8 @@ const char *auth_user(struct request *r)
                 != DB_OK)
                 return db_failed(r);
         }
+    } else if (r->login_checked) {
+        found = r->login_found;     /* read with the settings */
     } else if (user_auth_row(r->db, r->user, pass, 0, lock_before, &r->api_user, &found)
                != DB_OK) {
         return db_failed(r);

@@ -14,6 +14,10 @@
  * the user's row (allowed functions, group, phone rights). */
 const char *auth_user(struct request *r);
 
+/* The lockout window's start: a user with 10 or more failures may log in
+ * again once the last login is older than this (unix seconds). */
+long long auth_lock_before(void);
+
 /* a.b.c.d -> a.b.c.x (the last ".digits" replaced), as VICIdial's IP lists
  * compare a class-C entry. */
 void auth_ip_class_c(const char *ip, char *out, size_t cap);

@@ -92,7 +92,7 @@ static const char USAGE[] =
     "  --listen ADDR:PORT  where to listen: 1.2.3.4:80, [::1]:8080 or\n"
     "                      localhost:8080 (default 127.0.0.1:8080)\n"
     "  --threads N         threads that run requests, each with one database\n"
-    "                      connection, 1-256 (default: 4 per online core)\n"
+    "                      connection, 1-256 (default: 2 per online core)\n"
     "  --db-host HOST      database host (default localhost)\n"
     "  --db-port PORT      database TCP port (default 3306)\n"
     "  --db-user USER      database user (default cron)\n"

@@ -45,15 +45,25 @@ static void run_preamble(struct request *r, struct response *resp)
 {
     const char *auth_key;
 
-    if (settings_read(r->db, &r->settings) != DB_OK) {
+    int settings_found = 0;
+
+    /* Filter as latin (VICIdial's default) and read the settings together
+     * with the plain-password login test; in non-latin mode the fields are
+     * filtered again and with hashing on the login is tested again, so the
+     * answer is always the one VICIdial's separate reads would give. */
+    settings_defaults(&r->settings);
+    if (request_filter_fields(r) != 0)
+        goto out_of_memory;
+    if (settings_with_plain_login(r->db, r->user, request_field(r, "pass"), auth_lock_before(),
+                                  &r->settings, &settings_found, &r->api_user,
+                                  &r->login_found) != DB_OK) {
         r->db_failed = 1;
         return;
     }
-    if (request_filter_fields(r) != 0) {
-        resp->status = 500;
-        buf_puts(&resp->body, "ERROR: OUT OF MEMORY\n");
-        return;
-    }
+    if (r->settings.use_non_latin && request_filter_fields(r) != 0)
+        goto out_of_memory;
+    r->login_checked = settings_found && !r->settings.use_non_latin &&
+                       r->settings.pass_hash_enabled <= 0;
     if (strcmp(r->function, "version") == 0) {
         api_version(r, resp);
         return;
@@ -79,6 +89,10 @@ static void run_preamble(struct request *r, struct response *resp)
     }
     answer_no_function(r, resp);
     respond_log_only(r, "ERROR", "NO FUNCTION SPECIFIED", "");
+    return;
+out_of_memory:
+    resp->status = 500;
+    buf_puts(&resp->body, "ERROR: OUT OF MEMORY\n");
 }
 
 void dispatch_api(struct request *r, struct response *resp)

@@ -38,8 +38,9 @@
 
 #define API_PATH "/vicidial/non_agent_api.php"
 /* Default workers per core: each spends most of a request waiting on the
- * database, so a few per core keep both the daemon and MariaDB busy. */
-#define HTTP_WORKERS_PER_CORE 4
+ * database, so two per core keep both the daemon and MariaDB busy; more
+ * only add database sessions contending for the same cores (bench/). */
+#define HTTP_WORKERS_PER_CORE 2
 
 enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_NOT_FOUND };
 enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART };

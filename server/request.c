@@ -128,6 +128,10 @@ int request_filter_fields(struct request *r)
 {
     size_t n = sizeof FIELD_NAMES / sizeof FIELD_NAMES[0];
 
+    for (int i = 0; i < r->nfields; i++)
+        free(r->fields[i].value);
+    r->nfields = 0;
+
     for (size_t i = 0; i < n && i < REQUEST_MAX_FIELDS; i++) {
         size_t len = 0;
         int is_array = 0;

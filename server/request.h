@@ -69,6 +69,8 @@ struct request {
     const char *user;           /* filtered, as the client spelled it */
     const char *source;
     struct api_user api_user;
+    int login_checked;          /* the preamble's first read answered the */
+    int login_found;            /* plain-password login test already */
 
     int db_failed;              /* a query could not run: answer 503 */
 };
@@ -82,7 +84,8 @@ void request_start_clock(struct request *r);
 const char *request_raw(const struct request *r, const char *name, size_t *len,
                         int *is_array);
 
-/* Filter every known field once (after the settings are read). */
+/* Filter every known field with r->settings' mode (again, if they were
+ * filtered before). */
 int request_filter_fields(struct request *r);
 
 /* Filtered value of a field ("" when missing). */
