@@ -72,7 +72,7 @@
 #define MAX_CONNS 999                      /* 3 digits of thread id */
 #define MAX_CALLS_PER_THREAD 9999999ULL    /* a bound besides the clock; 7 digits */
 #define HIST_BUCKETS 100000                /* 10 us each: up to 1 s */
-#define MAX_COLS 16
+#define MAX_COLS 24
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -207,6 +207,18 @@ static const char SQL_AUTH_ROW[] =
     " FROM vicidial_users WHERE user=? AND pass=?"
     " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1";
+/* users.c, since the settings and the login test share one read. */
+static const char SQL_SETTINGS_LOGIN[] =
+    "SELECT s.use_non_latin, s.allow_web_debug, s.webroot_writable, s.pass_hash_enabled,"
+    " s.pass_key, s.pass_cost, s.allow_ip_lists, s.system_ip_blacklist,"
+    " s.two_factor_auth_hours, s.two_factor_container, s.enable_auto_reports,"
+    " u.api_allowed_functions, u.user_group,"
+    " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
+    " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
+    " u.user_id"
+    " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
+    " AND u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"
+    " OR (UNIX_TIMESTAMP(u.last_login_date) < ?)) LIMIT 1";
 /* Before e67fcf6: count, then the API row, then the permission count. */
 static const char SQL_AUTH_PLAIN[] =
     "SELECT count(*) FROM vicidial_users WHERE user=? AND pass=? AND user_level > 6"
@@ -281,14 +293,14 @@ enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,
     S_EXT_COUNT, S_LOGIN_COUNT, S_INSERT, S_RELEASE, S_ADMIN_LOG, S_REBUILD,
     S_WS_FIND, S_WS_ADD, S_URL_FIND, S_URL_ADD, S_API_LOG, S_API_URL,
-    S_AUTH_ROW, S_TAKEN, S_API_LOG_RESOLVING, S_COUNT
+    S_AUTH_ROW, S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_COUNT
 };
 static const char *const STMT_SQL[S_COUNT] = {
     SQL_SETTINGS, SQL_AUTH_PLAIN, SQL_NOTE_LOGIN, SQL_API_ROW, SQL_RIGHT_ADMIN,
     SQL_SERVER_COUNT, SQL_LOCK_PHONE, SQL_EXTENSION_COUNT, SQL_LOGIN_COUNT,
     SQL_PHONE_INSERT, SQL_RELEASE_ALL, SQL_ADMIN_LOG, SQL_MARK_REBUILD,
     SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, SQL_URL_FIND, SQL_URL_ADD, SQL_API_LOG,
-    SQL_API_URL, SQL_AUTH_ROW, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING,
+    SQL_API_URL, SQL_AUTH_ROW, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN,
 };
 
 struct row {
@@ -431,15 +443,21 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
     snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
     *unexpected = 0;
 
-    /* dispatch.c: the settings */
-    if (run_stmt(w, S_SETTINGS, NULL, 0, &r, NULL, NULL) != 0)
-        return -1;
-    /* auth.c: the login test */
-    {
+    if (v17) {
+        /* dispatch.c: the settings; auth.c: the login test */
         const char *a[] = { user, opt.api_pass, before };
-        if (run_stmt(w, v17 ? S_AUTH : S_AUTH_ROW, a, 3, &r, NULL, NULL) != 0)
+        if (run_stmt(w, S_SETTINGS, NULL, 0, &r, NULL, NULL) != 0)
             return -1;
-        if (v17 ? as_count(&r) < 1 : !(r.found && strcmp(r.col[2], "1") == 0))
+        if (run_stmt(w, S_AUTH, a, 3, &r, NULL, NULL) != 0)
+            return -1;
+        if (as_count(&r) < 1)
+            *unexpected = 1;
+    } else {
+        /* dispatch.c: the settings with the login test, in one read */
+        const char *a[] = { user, opt.api_pass, before };
+        if (run_stmt(w, S_SETTINGS_LOGIN, a, 3, &r, NULL, NULL) != 0)
+            return -1;
+        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0))
             *unexpected = 1;
     }
     {

@@ -59,6 +59,7 @@ struct http_req {
     struct MHD_Connection *conn;
     const char *method;         /* libmicrohttpd's, valid for the request */
     int queued;                 /* handed to a worker */
+    int noted;                  /* counted and logged (note_answer) */
     atomic_int answered;        /* the worker filled resp */
     struct response resp;
 };
@@ -126,6 +127,27 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return h;
 }
 
+/* Count and log one answered request (once: h->noted). */
+static void note_answer(struct http_req *h, const char *method, int status, const char *result)
+{
+    long usec = (long)(request_elapsed(&h->req) * 1e6);
+    size_t path_len = strcspn(h->uri, "?");
+    char path[128];
+
+    if (h->noted)
+        return;
+    h->noted = 1;
+    metrics_observe(h->route == ROUTE_API ? (h->req.nfields ? h->req.function : "") : NULL,
+                    result, status, usec);
+    /* Health and metrics probes every few seconds would drown the log:
+     * only their failures are worth a line. */
+    if ((h->route == ROUTE_HEALTH || h->route == ROUTE_METRICS) && status == 200)
+        return;
+    snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
+    reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
+                 result, status, usec);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -135,6 +157,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!h)
         return;
+    /* A client that hung up while a worker answered it: the work was done
+     * (rows written), so it is logged, as 499 (client closed request). */
+    if (h->queued && atomic_load(&h->answered))
+        note_answer(h, h->method, 499, h->resp.result);
     if (h->pp)
         MHD_destroy_post_processor(h->pp);
     buf_free(&h->resp.body);
@@ -274,9 +300,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     enum MHD_Result ret;
     const char *body = resp->body.data ? resp->body.data : "";
     size_t len = resp->body.oom ? 0 : resp->body.len;
-    long usec = (long)(request_elapsed(&h->req) * 1e6);
-    size_t path_len = strcspn(h->uri, "?");
-    char path[128];
 
     if (resp->body.oom) {
         resp->status = 500;
@@ -290,15 +313,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     MHD_add_response_header(mr, "Pragma", "no-cache");
     ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
-    metrics_observe(h->route == ROUTE_API ? (h->req.nfields ? h->req.function : "") : NULL,
-                    resp->result, resp->status, usec);
-    snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
-    /* Health and metrics probes every few seconds would drown the log:
-     * only their failures are worth a line. */
-    if ((h->route == ROUTE_HEALTH || h->route == ROUTE_METRICS) && resp->status == 200)
-        return ret;
-    reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
-                 resp->result, resp->status, usec);
+    note_answer(h, method, resp->status, resp->result);
     return ret;
 }
 

@@ -7,7 +7,9 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,8 +63,16 @@ int main(int argc, char **argv)
             c.db_socket[0] ? "" : "", c.db_name,
             c.config_path[0] ? ", config " : "", c.config_path);
 
-    while (sigwait(&stop_signals, &sig) != 0)
-        ;
+    /* Wait for a stop signal; meanwhile, once a second, hand memory freed
+     * after a burst of connections back to the system (glibc keeps it
+     * otherwise, and the daemon's footprint would stay at its peak). */
+    for (;;) {
+        struct timespec second = { 1, 0 };
+        sig = sigtimedwait(&stop_signals, NULL, &second);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        malloc_trim(0);
+    }
     fprintf(stderr, "nonagentd: %s received, finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
     http_stop(server, STOP_GRACE_SECONDS);

@@ -26,7 +26,7 @@ static const long BUCKETS_US[] = { 500, 1000, 2500, 5000, 10000, 25000, 50000, 1
                                    250000, 500000, 1000000, 2500000 };
 #define NBUCKETS (sizeof BUCKETS_US / sizeof BUCKETS_US[0])
 
-static const int STATUSES[] = { 200, 404, 413, 418, 500, 503 };
+static const int STATUSES[] = { 200, 404, 413, 418, 499, 500, 503 };
 #define NSTATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
 static atomic_ulong requests[NFUNCTIONS][NRESULTS];
