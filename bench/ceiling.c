@@ -9,14 +9,14 @@
  *           [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]
  *
  * Modes:
- *   nonagentd          the 12 prepared statements nonagentd runs for one
- *                      successful add_phone at commits b12acfb to 40b7da3,
- *                      read from db/ and server/ and checked against the
- *                      server's general log (bench/run.sh saves that
- *                      trace): settings
- *                      read (settings.c), login test returning the user's
- *                      row and rights (users.c), last-login update
- *                      (users.c), server count (servers.c), GET_LOCK pair
+ *   nonagentd          the 10 prepared statements nonagentd runs for one
+ *                      successful add_phone, read from db/ and server/ and
+ *                      checked against the server's general log
+ *                      (bench/run.sh saves that trace): the first read
+ *                      (preamble.c: settings, the login test returning the
+ *                      user's row and rights, the server count and the
+ *                      active server's GMT), last-login update
+ *                      (users.c), GET_LOCK pair
  *                      (locks.c), both duplicate counts in one read
  *                      (phones.c), phone insert (phones.c),
  *                      RELEASE_ALL_LOCKS (locks.c), admin log insert
@@ -207,7 +207,7 @@ static const char SQL_AUTH_ROW[] =
     " FROM vicidial_users WHERE user=? AND pass=?"
     " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1";
-/* users.c, since the settings and the login test share one read. */
+/* db/preamble.c: the settings, the login test and the server reads, one read. */
 static const char SQL_SETTINGS_LOGIN[] =
     "SELECT s.use_non_latin, s.allow_web_debug, s.webroot_writable, s.pass_hash_enabled,"
     " s.pass_key, s.pass_cost, s.allow_ip_lists, s.system_ip_blacklist,"
@@ -215,7 +215,9 @@ static const char SQL_SETTINGS_LOGIN[] =
     " u.api_allowed_functions, u.user_group,"
     " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
     " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
-    " u.user_id"
+    " u.user_id,"
+    " (SELECT count(*) FROM servers WHERE server_ip=?),"
+    " (SELECT COALESCE(local_gmt, '') FROM servers WHERE active='Y' LIMIT 1)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
     " AND u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(u.last_login_date) < ?)) LIMIT 1";
@@ -453,11 +455,12 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
         if (as_count(&r) < 1)
             *unexpected = 1;
     } else {
-        /* dispatch.c: the settings with the login test, in one read */
-        const char *a[] = { user, opt.api_pass, before };
-        if (run_stmt(w, S_SETTINGS_LOGIN, a, 3, &r, NULL, NULL) != 0)
+        /* dispatch.c: the first read (settings, login test, servers) */
+        const char *a[] = { opt.server_ip, user, opt.api_pass, before };
+        if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
             return -1;
-        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0))
+        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
+              strcmp(r.col[16], "1") == 0))
             *unexpected = 1;
     }
     {
@@ -475,8 +478,9 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
         if (as_count(&r) < 1)
             *unexpected = 1;
     }
-    /* add_phone.c: the server, the locks, the duplicate checks, the insert */
-    {
+    /* add_phone.c: the server (read first, in v17), the locks, the duplicate
+     * checks, the insert */
+    if (v17) {
         const char *a[] = { opt.server_ip };
         if (run_stmt(w, S_SERVER_COUNT, a, 1, &r, NULL, NULL) != 0)
             return -1;

@@ -1,7 +1,7 @@
 /*
  * settings.c - the system_settings row: its defaults when there is none,
  * and its parsing.  The row is read by the preamble's first statement,
- * together with the login test (users.c, settings_with_plain_login).
+ * together with the login test and the server reads (preamble.c).
  */
 #include "db/settings.h"
 

@@ -25,7 +25,7 @@ struct settings {
 };
 
 /* The columns of system_settings a request needs, for the statements that
- * read them (users.c's login test); settings_from_row parses them from
+ * read them (preamble.c); settings_from_row parses them from
  * row->col[first] on, and settings_defaults gives VICIdial's defaults
  * (latin, no hashing) for a database without the row. */
 #define SETTINGS_COLUMNS                                                        \

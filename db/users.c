@@ -13,24 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AUTH_COLUMNS                                                         \
-    "SELECT api_allowed_functions, user_group,"                              \
-    " (vdc_agent_api_access='1' AND ast_admin_access='1' AND user_level >= 8),"  \
-    " (vdc_agent_api_access='1' AND ast_delete_phones='1' AND user_level >= 8)" \
-    " FROM vicidial_users WHERE user=? AND "
-#define AUTH_CONDITIONS                                                      \
-    " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"      \
-    " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1"
-static const char SQL_AUTH_PLAIN[] = AUTH_COLUMNS "pass=?" AUTH_CONDITIONS;
-static const char SQL_AUTH_HASH[] = AUTH_COLUMNS "pass_hash=?" AUTH_CONDITIONS;
-static const char SQL_SETTINGS_WITH_PLAIN_LOGIN[] =
-    "SELECT " SETTINGS_COLUMNS ", u.api_allowed_functions, u.user_group,"
-    " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
-    " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
-    " u.user_id"
-    " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
-    " AND u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"
-    " OR (UNIX_TIMESTAMP(u.last_login_date) < ?)) LIMIT 1";
+static const char SQL_AUTH_PLAIN[] =
+    "SELECT " API_USER_COLUMNS " FROM vicidial_users u WHERE u.user=? AND u.pass=? AND "
+    LOGIN_CONDITIONS " LIMIT 1";
+static const char SQL_AUTH_HASH[] =
+    "SELECT " API_USER_COLUMNS " FROM vicidial_users u WHERE u.user=? AND u.pass_hash=? AND "
+    LOGIN_CONDITIONS " LIMIT 1";
 static const char SQL_FAILURE_STATE[] =
     "SELECT failed_login_count, UNIX_TIMESTAMP(last_login_date) FROM vicidial_users"
     " WHERE user=?";
@@ -77,7 +65,7 @@ static void copy(char *dst, size_t cap, const char *s)
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-static void api_user_from_row(struct api_user *u, const struct db_row *row, int first)
+void api_user_from_row(struct api_user *u, const struct db_row *row, int first)
 {
     const char *const *c = row->col + first;
 
@@ -102,30 +90,6 @@ enum db_status user_auth_row(struct db *db, const char *user, const char *secret
     if (s == DB_OK && *found)
         api_user_from_row(u, &row, 0);
     return s;
-}
-
-enum db_status settings_with_plain_login(struct db *db, const char *user, const char *pass,
-                                         long long lock_before, struct settings *s,
-                                         int *settings_found, struct api_user *u,
-                                         int *login_found)
-{
-    char before[32];
-    struct db_row row;
-    enum db_status st;
-
-    snprintf(before, sizeof before, "%lld", lock_before);
-    struct db_arg a[] = { DB_STR(user), DB_STR(pass), DB_STR(before) };
-    settings_defaults(s);
-    memset(u, 0, sizeof *u);
-    *login_found = 0;
-    st = db_row(db, SQL_SETTINGS_WITH_PLAIN_LOGIN, a, 3, &row, settings_found);
-    if (st == DB_OK && *settings_found) {
-        settings_from_row(s, &row, 0);
-        *login_found = row.col[SETTINGS_NCOLS + 4] != NULL;
-        if (*login_found)
-            api_user_from_row(u, &row, SETTINGS_NCOLS);
-    }
-    return st;
 }
 
 enum db_status user_failure_state(struct db *db, const char *user, int *found,

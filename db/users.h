@@ -16,6 +16,19 @@ struct api_user {
     int can_delete_phones;     /* vdc_agent_api_access, ast_delete_phones, level >= 8 */
 };
 
+/* The row's columns the login test returns (u. is vicidial_users), and its
+ * conditions beyond user and password, for statements that test the login
+ * beside other reads (preamble.c); api_user_from_row parses the columns. */
+#define API_USER_COLUMNS                                                          \
+    "u.api_allowed_functions, u.user_group,"                                      \
+    " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8)," \
+    " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8)"
+#define API_USER_NCOLS 4
+#define LOGIN_CONDITIONS                                                           \
+    "u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"          \
+    " OR (UNIX_TIMESTAMP(u.last_login_date) < ?))"
+void api_user_from_row(struct api_user *u, const struct db_row *row, int first);
+
 /* VICIdial's 'REPORTS' login test: user and password (plain `pass`, or
  * `pass_hash` when hashing is on) match, level > 6, active, and not locked
  * (under 10 failures, or the last login older than lock_before).  `user`
@@ -25,17 +38,6 @@ struct api_user {
 enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
                              int hashed, long long lock_before, struct api_user *u,
                              int *found);
-
-/* The settings row and, in the same read, the plain-password login test
- * (as user_auth_row with hashed=0): one round trip where VICIdial makes two.
- * The login answer is VICIdial's only when the settings say latin mode
- * (user and pass were filtered as latin) and no password hashing: the
- * caller checks that and otherwise runs user_auth_row itself.
- * *settings_found is 0 when system_settings has no row (s keeps defaults). */
-enum db_status settings_with_plain_login(struct db *db, const char *user, const char *pass,
-                                         long long lock_before, struct settings *s,
-                                         int *settings_found, struct api_user *u,
-                                         int *login_found);
 
 /* failed_login_count and UNIX_TIMESTAMP(last_login_date) of the user. */
 enum db_status user_failure_state(struct db *db, const char *user, int *found,

@@ -45,25 +45,26 @@ static void run_preamble(struct request *r, struct response *resp)
 {
     const char *auth_key;
 
-    int settings_found = 0;
-
-    /* Filter as latin (VICIdial's default) and read the settings together
-     * with the plain-password login test; in non-latin mode the fields are
-     * filtered again and with hashing on the login is tested again, so the
-     * answer is always the one VICIdial's separate reads would give. */
+    /* Filter as latin (VICIdial's default) and make the first read: the
+     * settings, the plain-password login test and the servers the request
+     * names.  In non-latin mode the fields are filtered again, and with
+     * hashing on the login is tested again, so every answer is the one
+     * VICIdial's separate reads would give. */
     settings_defaults(&r->settings);
     if (request_filter_fields(r) != 0)
         goto out_of_memory;
-    if (settings_with_plain_login(r->db, r->user, request_field(r, "pass"), auth_lock_before(),
-                                  &r->settings, &settings_found, &r->api_user,
-                                  &r->login_found) != DB_OK) {
+    if (preamble_read(r->db, r->user, request_field(r, "pass"), auth_lock_before(),
+                      request_field(r, "server_ip"), &r->pre) != DB_OK) {
         r->db_failed = 1;
         return;
     }
+    r->settings = r->pre.settings;
     if (r->settings.use_non_latin && request_filter_fields(r) != 0)
         goto out_of_memory;
-    r->login_checked = settings_found && !r->settings.use_non_latin &&
+    r->login_checked = r->pre.settings_found && !r->settings.use_non_latin &&
                        r->settings.pass_hash_enabled <= 0;
+    if (r->login_checked)
+        r->api_user = r->pre.api_user;
     if (strcmp(r->function, "version") == 0) {
         api_version(r, resp);
         return;

@@ -14,6 +14,7 @@
 
 #include "server/params.h"
 #include "db/pool.h"
+#include "db/preamble.h"
 #include "db/settings.h"
 #include "db/users.h"
 
@@ -69,8 +70,8 @@ struct request {
     const char *user;           /* filtered, as the client spelled it */
     const char *source;
     struct api_user api_user;
-    int login_checked;          /* the preamble's first read answered the */
-    int login_found;            /* plain-password login test already */
+    struct preamble pre;        /* the first read (db/preamble.h) */
+    int login_checked;          /* pre answered the login test */
 
     int db_failed;              /* a query could not run: answer 503 */
 };

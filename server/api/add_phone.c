@@ -249,7 +249,7 @@ void api_add_phone(struct request *r, struct response *resp)
         free(data);
         return;
     }
-    if (server_count(r->db, in.server_ip, &n) != DB_OK) {
+    if (phone_server_count(r, in.server_ip, &n) != DB_OK) {
         r->db_failed = 1;
         return;
     }

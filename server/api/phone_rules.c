@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "server/respond.h"
+#include "db/servers.h"
 
 /* VICIdial's list, as numbers: PHP compares two numeric strings by value. */
 static const double GMT_OFFSETS[] = {
@@ -105,4 +106,13 @@ int phone_function_start(struct request *r, struct response *resp, const char *f
         return -1;
     }
     return 0;
+}
+
+enum db_status phone_server_count(struct request *r, const char *server_ip, long long *count)
+{
+    if (r->pre.settings_found) {
+        *count = r->pre.server_count;
+        return DB_OK;
+    }
+    return server_count(r->db, server_ip, count);
 }

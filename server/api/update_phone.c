@@ -388,7 +388,7 @@ void api_update_phone(struct request *r, struct response *resp)
     }
     if (user_group_viewable(r->db, r->api_user.user_group, viewable, sizeof viewable) != DB_OK)
         goto db_failed;
-    if (server_count(r->db, s, &n) != DB_OK)
+    if (phone_server_count(r, s, &n) != DB_OK)
         goto db_failed;
     if (n < 1) {
         respond_error(r, resp, FN " SERVER DOES NOT EXIST", s);

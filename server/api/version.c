@@ -31,7 +31,10 @@ void api_version(struct request *r, struct response *resp)
     struct tm tm;
     int found = 0;
 
-    if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
+    if (r->pre.settings_found) {
+        found = r->pre.active_gmt_found;
+        snprintf(tz, sizeof tz, "%s", r->pre.active_gmt);
+    } else if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
         r->db_failed = 1;
         return;
     }

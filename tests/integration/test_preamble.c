@@ -252,6 +252,29 @@ START_TEST(version_with_no_active_server_has_empty_tz_and_tznow_0)
 }
 END_TEST
 
+/* A database without its system_settings row (VICIdial's defaults apply:
+ * latin, no hashing): every read the first statement makes is made
+ * separately, with the same answers. */
+START_TEST(without_a_settings_row_version_and_add_phone_still_answer)
+{
+    char *body;
+
+    testdb_exec(&scene->db, "DELETE FROM system_settings");
+    body = api_body("function=version");
+    expect_version_line(body, "-5\\.00", "-5\\.00");
+    free(body);
+    body = api_add_phone("");
+    ck_assert_str_eq(body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|55000\n");
+    free(body);
+    body = api_add_phone("&extension=55001&phone_login=55001&server_ip=10.9.9.9");
+    ck_assert_str_eq(body, "ERROR: add_phone SERVER DOES NOT EXIST: |6666|10.9.9.9\n");
+    free(body);
+    body = api_add_phone("&extension=55002&phone_login=55002&pass=wrong");
+    ck_assert_str_eq(body, "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
+    free(body);
+}
+END_TEST
+
 /* ---- coffee ----------------------------------------------------------- */
 
 START_TEST(coffee_functions_answer_418_teapot_without_newline_and_log_nothing)
@@ -1011,6 +1034,7 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, version_answers_the_exact_line_without_user_or_pass);
     tcase_add_test(tc, version_is_logged_as_success_and_counts_no_failed_login);
     tcase_add_test(tc, version_with_no_active_server_has_empty_tz_and_tznow_0);
+    tcase_add_test(tc, without_a_settings_row_version_and_add_phone_still_answer);
 
     tc = tcase(s, "coffee");
     tcase_add_test(tc, coffee_functions_answer_418_teapot_without_newline_and_log_nothing);

@@ -1,0 +1,44 @@
+/*
+ * preamble.c - the request's first read (see preamble.h): system_settings,
+ * the plain-password login test on vicidial_users, and two small reads of
+ * servers, in one statement.
+ */
+#include "db/preamble.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_PREAMBLE[] =
+    "SELECT " SETTINGS_COLUMNS ", " API_USER_COLUMNS ", u.user_id,"
+    " (SELECT count(*) FROM servers WHERE server_ip=?),"
+    " (SELECT COALESCE(local_gmt, '') FROM servers WHERE active='Y' LIMIT 1)"
+    " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
+    " AND " LOGIN_CONDITIONS " LIMIT 1";
+
+enum db_status preamble_read(struct db *db, const char *user, const char *pass,
+                             long long lock_before, const char *server_ip,
+                             struct preamble *p)
+{
+    char before[32];
+    struct db_row row;
+    enum db_status s;
+    const int base = SETTINGS_NCOLS + API_USER_NCOLS;
+
+    snprintf(before, sizeof before, "%lld", lock_before);
+    struct db_arg a[] = { DB_STR(server_ip), DB_STR(user), DB_STR(pass), DB_STR(before) };
+    memset(p, 0, sizeof *p);
+    settings_defaults(&p->settings);
+    s = db_row(db, SQL_PREAMBLE, a, 4, &row, &p->settings_found);
+    if (s != DB_OK || !p->settings_found)
+        return s;
+    settings_from_row(&p->settings, &row, 0);
+    p->login_found = row.col[base] != NULL;
+    if (p->login_found)
+        api_user_from_row(&p->api_user, &row, SETTINGS_NCOLS);
+    p->server_count = row.col[base + 1] ? strtoll(row.col[base + 1], NULL, 10) : 0;
+    p->active_gmt_found = row.col[base + 2] != NULL;
+    snprintf(p->active_gmt, sizeof p->active_gmt, "%s",
+             row.col[base + 2] ? row.col[base + 2] : "");
+    return DB_OK;
+}

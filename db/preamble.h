@@ -1,0 +1,34 @@
+/*
+ * preamble.h - the one read every API request starts with.
+ *
+ * VICIdial reads system_settings (twice), tests the login, and later reads
+ * the server the request names and the first active server's GMT, one
+ * statement each.  These are all reads of rows the request does not write,
+ * so nonagentd makes them one statement: the answers are the ones the
+ * separate reads give, a few milliseconds earlier.  The login part is
+ * VICIdial's plain-password test; it stands only when the settings say
+ * latin mode (user and pass were filtered as latin) and no hashing, and
+ * the caller tests again otherwise.
+ */
+#ifndef NONAGENTD_DB_PREAMBLE_H
+#define NONAGENTD_DB_PREAMBLE_H
+
+#include "db/pool.h"
+#include "db/settings.h"
+#include "db/users.h"
+
+struct preamble {
+    int settings_found;         /* 0: no system_settings row; nothing else read */
+    struct settings settings;
+    int login_found;            /* the plain-password login test passed */
+    struct api_user api_user;   /* its row, when it passed */
+    long long server_count;     /* servers with the request's server_ip */
+    int active_gmt_found;       /* an active server exists */
+    char active_gmt[16];        /* its local_gmt */
+};
+
+enum db_status preamble_read(struct db *db, const char *user, const char *pass,
+                             long long lock_before, const char *server_ip,
+                             struct preamble *p);
+
+#endif
