@@ -22,13 +22,16 @@ struct preamble {
     struct settings settings;
     int login_found;            /* the plain-password login test passed */
     struct api_user api_user;   /* its row, when it passed */
+    int servers_read;           /* the two server reads below were made */
     long long server_count;     /* servers with the request's server_ip */
     int active_gmt_found;       /* an active server exists */
     char active_gmt[16];        /* its local_gmt */
 };
 
-enum db_status preamble_read(struct db *db, const char *user, const char *pass,
-                             long long lock_before, const char *server_ip,
+/* with_login 0 reads the settings alone (login_found and servers_read
+ * stay 0): for the functions answered before authentication. */
+enum db_status preamble_read(struct db *db, int with_login, const char *user,
+                             const char *pass, long long lock_before, const char *server_ip,
                              struct preamble *p);
 
 #endif

@@ -53,8 +53,10 @@ static void run_preamble(struct request *r, struct response *resp)
     settings_defaults(&r->settings);
     if (request_filter_fields(r) != 0)
         goto out_of_memory;
-    if (preamble_read(r->db, r->user, request_field(r, "pass"), auth_lock_before(),
-                      request_field(r, "server_ip"), &r->pre) != DB_OK) {
+    /* function's filter is the same in both modes: known already. */
+    int before_login = strcmp(r->function, "version") == 0 || is_coffee(r->function);
+    if (preamble_read(r->db, !before_login, r->user, request_field(r, "pass"),
+                      auth_lock_before(), request_field(r, "server_ip"), &r->pre) != DB_OK) {
         r->db_failed = 1;
         return;
     }

@@ -77,6 +77,7 @@ struct http_server {
 };
 
 static atomic_int in_flight;          /* requests begun and not yet completed */
+static atomic_ulong requests_started;
 static atomic_int fresh_connections;  /* connections with no request yet */
 static unsigned server_listen_port;
 static const struct config *cfg;    /* the limits; set once in http_start */
@@ -108,6 +109,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     (void)cls;
 
     atomic_fetch_add(&in_flight, 1);
+    atomic_fetch_add(&requests_started, 1);
     if (c && !c->seen_request) {
         c->seen_request = 1;
         atomic_fetch_sub(&fresh_connections, 1);
@@ -531,6 +533,11 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         return NULL;
     }
     return s;
+}
+
+unsigned long http_requests_started(void)
+{
+    return atomic_load(&requests_started);
 }
 
 static void wait_for(int (*done)(void), unsigned ms)

@@ -18,6 +18,9 @@ struct http_server;
 /* Start listening; NULL with a one-line reason in err on failure. */
 struct http_server *http_start(const struct config *c, char *err, size_t errlen);
 
+/* Requests begun since start (to tell an idle second from a busy one). */
+unsigned long http_requests_started(void);
+
 /* Stop accepting, let requests in flight finish (at most grace_seconds),
  * then stop the workers. */
 void http_stop(struct http_server *s, unsigned grace_seconds);

@@ -63,15 +63,25 @@ int main(int argc, char **argv)
             c.db_socket[0] ? "" : "", c.db_name,
             c.config_path[0] ? ", config " : "", c.config_path);
 
-    /* Wait for a stop signal; meanwhile, once a second, hand memory freed
-     * after a burst of connections back to the system (glibc keeps it
-     * otherwise, and the daemon's footprint would stay at its peak). */
+    /* Wait for a stop signal.  Meanwhile, after a second with no request,
+     * hand memory freed after a burst back to the system once (glibc keeps
+     * it otherwise, and the footprint would stay at its peak); never during
+     * load, where trimming costs more than it returns. */
+    unsigned long seen = http_requests_started();
+    int trimmed = 1;
     for (;;) {
         struct timespec second = { 1, 0 };
         sig = sigtimedwait(&stop_signals, NULL, &second);
         if (sig == SIGTERM || sig == SIGINT)
             break;
-        malloc_trim(0);
+        unsigned long now = http_requests_started();
+        if (now != seen) {
+            seen = now;
+            trimmed = 0;
+        } else if (!trimmed) {
+            malloc_trim(0);
+            trimmed = 1;
+        }
     }
     fprintf(stderr, "nonagentd: %s received, finishing requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");

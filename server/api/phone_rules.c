@@ -110,7 +110,7 @@ int phone_function_start(struct request *r, struct response *resp, const char *f
 
 enum db_status phone_server_count(struct request *r, const char *server_ip, long long *count)
 {
-    if (r->pre.settings_found) {
+    if (r->pre.servers_read) {
         *count = r->pre.server_count;
         return DB_OK;
     }

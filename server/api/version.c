@@ -31,7 +31,7 @@ void api_version(struct request *r, struct response *resp)
     struct tm tm;
     int found = 0;
 
-    if (r->pre.settings_found) {
+    if (r->pre.servers_read) {
         found = r->pre.active_gmt_found;
         snprintf(tz, sizeof tz, "%s", r->pre.active_gmt);
     } else if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
