@@ -40,60 +40,6 @@
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-static char *vfmt(const char *f, va_list ap)
-{
-    va_list ap2;
-    int n;
-    char *s;
-
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, f, ap2);
-    va_end(ap2);
-    ck_assert(n >= 0);
-    s = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(s);
-    vsnprintf(s, (size_t)n + 1, f, ap);
-    return s;
-}
-
-/* printf into a malloc'd string (the tests leak these: each test is a
- * short-lived forked process). */
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, f);
-    s = vfmt(f, ap);
-    va_end(ap);
-    return s;
-}
-
-/* s with \n, \r and other control bytes made visible, for messages. */
-static char *esc(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n * 4 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\n') {
-            *o++ = '\\';
-            *o++ = 'n';
-        } else if (c == '\r') {
-            *o++ = '\\';
-            *o++ = 'r';
-        } else if (c < 0x20 || c == 0x7f) {
-            o += sprintf(o, "\\x%02x", c);
-        } else {
-            *o++ = (char)c;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 /* The value of a query (NULL for SQL NULL or no row). */
 static char *dbv(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static char *dbv(const char *f, ...)
@@ -102,7 +48,7 @@ static char *dbv(const char *f, ...)
     char *sql, *v;
 
     va_start(ap, f);
-    sql = vfmt(f, ap);
+    sql = test_vprintf(f, ap);
     va_end(ap);
     v = testdb_value(&scene->db, "%s", sql);
     free(sql);
@@ -117,7 +63,7 @@ static long dbn(const char *f, ...)
     long n;
 
     va_start(ap, f);
-    sql = vfmt(f, ap);
+    sql = test_vprintf(f, ap);
     va_end(ap);
     n = testdb_count(&scene->db, "%s", sql);
     free(sql);
@@ -132,16 +78,16 @@ static void expect_db(const char *expected, const char *f, ...)
     char *sql, *v;
 
     va_start(ap, f);
-    sql = vfmt(f, ap);
+    sql = test_vprintf(f, ap);
     va_end(ap);
     v = testdb_value(&scene->db, "%s", sql);
     if (expected == NULL)
         ck_assert_msg(v == NULL, "[%s] %s\n  expected NULL\n  actual   \"%s\"", scene->label,
-                      sql, esc(v));
+                      sql, test_visible(v));
     else
         ck_assert_msg(v != NULL && strcmp(v, expected) == 0,
                       "[%s] %s\n  expected \"%s\"\n  actual   %s%s%s", scene->label, sql,
-                      esc(expected), v ? "\"" : "", v ? esc(v) : "NULL", v ? "\"" : "");
+                      test_visible(expected), v ? "\"" : "", v ? test_visible(v) : "NULL", v ? "\"" : "");
     free(v);
     free(sql);
 }
@@ -167,7 +113,7 @@ static char *get_body(const char *query)
     char *body;
 
     ck_assert_msg(r.status == 200, "[%s] GET ?%s\n  expected status 200, got %d (body \"%s\")",
-                  scene->label, query, r.status, esc(r.body ? r.body : ""));
+                  scene->label, query, r.status, test_visible(r.body ? r.body : ""));
     body = malloc(r.body_len + 1);
     memcpy(body, r.body, r.body_len + 1);
     ck_assert_msg(strlen(body) == r.body_len, "[%s] GET ?%s: body holds a NUL byte",
@@ -180,7 +126,7 @@ static void expect_body(const char *query, const char *body, const char *expecte
 {
     ck_assert_msg(strcmp(body, expected) == 0,
                   "[%s] GET ?%s\n  expected \"%s\"\n  actual   \"%s\"", scene->label, query,
-                  esc(expected), esc(body));
+                  test_visible(expected), test_visible(body));
 }
 
 /* The tables an add_phone can write, as counts, and the servers' flags. */
@@ -255,7 +201,7 @@ static void expect_error_as(const char *query, const char *expected, const char 
 /* "ERROR: <reason>: |6666|<data>\n" from add_phone, and only its log row. */
 static void expect_error(const char *query, const char *reason, const char *data)
 {
-    char *expected = fmt("ERROR: %s: |6666|%s\n", reason, data);
+    char *expected = test_printf("ERROR: %s: |6666|%s\n", reason, data);
     expect_error_as(query, expected, "add_phone", reason, NULL);
     free(expected);
 }
@@ -287,8 +233,8 @@ static void expect_success(const char *query, const char *expected, const char *
 /* SEED with extension/login ext on server 10.0.9.8 plus extra, expected SUCCESS. */
 static void add_ok(const char *ext, const char *extra)
 {
-    char *q = fmt(SEED "&extension=%s&phone_login=%s%s", ext, ext, extra);
-    char *want = fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n", ext);
+    char *q = test_printf(SEED "&extension=%s&phone_login=%s%s", ext, ext, extra);
+    char *want = test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n", ext);
     expect_success(q, want, ext, "10.0.9.8");
     free(q);
     free(want);
@@ -484,10 +430,10 @@ START_TEST(test_other_protocols_iax2_zap_external_are_accepted)
 {
     const char *protocols[] = { "IAX2", "Zap", "EXTERNAL" };
     for (int i = 0; i < 3; i++) {
-        char *q = fmt(SEED "&extension=7%d00&phone_login=p7%d00&protocol=%s", i, i, protocols[i]);
-        char *want = fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|7%d00|10.0.9.8|%s|55000\n",
+        char *q = test_printf(SEED "&extension=7%d00&phone_login=p7%d00&protocol=%s", i, i, protocols[i]);
+        char *want = test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|7%d00|10.0.9.8|%s|55000\n",
                          i, protocols[i]);
-        char *ext = fmt("7%d00", i);
+        char *ext = test_printf("7%d00", i);
         expect_success(q, want, ext, "10.0.9.8");
         expect_phone(ext, "10.0.9.8", "protocol", protocols[i]);
     }
@@ -538,7 +484,7 @@ START_TEST(test_each_required_field_empty_is_reported_with_all_eleven)
                 if (j != i)
                     strcat(data, values[j]);
             }
-            char *q = fmt(SEED "&%s=%s", names[i], pass ? filtered_empty[i] : "");
+            char *q = test_printf(SEED "&%s=%s", names[i], pass ? filtered_empty[i] : "");
             expect_error(q, "add_phone YOU MUST USE ALL REQUIRED FIELDS", data);
             free(q);
         }
@@ -609,9 +555,9 @@ START_TEST(test_valid_timezones_are_accepted_and_stored_as_sent)
         "1", "-5.00", "12.75", "-12", "5.75", "-3.5",
     };
     for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
-        char *ext = fmt("tz%zu", i);
+        char *ext = test_printf("tz%zu", i);
         char *stored = strndup(valid[i], 6); /* local_gmt is VARCHAR(6) */
-        add_ok(ext, fmt("&local_gmt=%s", valid[i]));
+        add_ok(ext, test_printf("&local_gmt=%s", valid[i]));
         expect_phone(ext, "10.0.9.8", "local_gmt", stored);
     }
     expect_phone("tz4", "10.0.9.8", "local_gmt", "-005.0");
@@ -625,7 +571,7 @@ START_TEST(test_invalid_timezones_are_rejected)
         "5.50.", "12.76",
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
-        char *q = fmt(SEED "&local_gmt=%s", invalid[i]);
+        char *q = test_printf(SEED "&local_gmt=%s", invalid[i]);
         expect_error(q, "add_phone YOU MUST USE A VALID TIMEZONE", invalid[i]);
     }
     /* letters are filtered away before the comparison: 1e1 is 11 */
@@ -913,8 +859,8 @@ END_TEST
 
 START_TEST(test_success_writes_api_log_and_api_url_rows)
 {
-    char *url = fmt("http://localhost:%u/vicidial/non_agent_api.php?" SEED, scene->daemon.port);
-    char *page = fmt("http://localhost:%u/vicidial/non_agent_api.php", scene->daemon.port);
+    char *url = test_printf("http://localhost:%u/vicidial/non_agent_api.php?" SEED, scene->daemon.port);
+    char *page = test_printf("http://localhost:%u/vicidial/non_agent_api.php", scene->daemon.port);
     char *api_id;
 
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
@@ -1024,20 +970,20 @@ START_TEST(test_long_extension_is_stored_cut_and_echoed_whole)
 {
     char *ext = repeat_digits(120);
     char *ext100 = strndup(ext, 100);
-    char *q = fmt(SEED "&extension=%s", ext);
-    char *want = fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n", ext);
+    char *q = test_printf(SEED "&extension=%s", ext);
+    char *want = test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n", ext);
 
     expect_success(q, want, ext100, "10.0.9.8");
     expect_db("100", "SELECT CHAR_LENGTH(extension) FROM phones WHERE server_ip='10.0.9.8'");
-    expect_api_log("data", fmt("%s|10.0.9.8|SIP|55000", ext));
-    expect_db(fmt("phone: %s|10.0.9.8", ext), "SELECT event_notes FROM vicidial_admin_log");
+    expect_api_log("data", test_printf("%s|10.0.9.8|SIP|55000", ext));
+    expect_db(test_printf("phone: %s|10.0.9.8", ext), "SELECT event_notes FROM vicidial_admin_log");
     /* record_id is VARCHAR(50): cut as a non-strict server cuts it */
     expect_db(strndup(ext, 50), "SELECT record_id FROM vicidial_admin_log");
 
     /* duplicate check on the stored value: same first 100 characters */
-    char *ext2 = fmt("%sXYZ", ext100);
-    expect_error(fmt(SEED "&extension=%s&phone_login=other", ext2),
-                 "add_phone PHONE ALREADY EXISTS ON THIS SERVER", fmt("10.0.9.8|%s", ext2));
+    char *ext2 = test_printf("%sXYZ", ext100);
+    expect_error(test_printf(SEED "&extension=%s&phone_login=other", ext2),
+                 "add_phone PHONE ALREADY EXISTS ON THIS SERVER", test_printf("10.0.9.8|%s", ext2));
     ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 1);
 }
 END_TEST
@@ -1064,29 +1010,29 @@ END_TEST
 START_TEST(test_overlong_values_are_stored_cut_to_their_columns)
 {
     char *digits25 = repeat_digits(25);
-    char *name60 = fmt("%s", "Name" "abcdefghijklmnopqrstuvwxyz" "abcdefghijklmnopqrstuvwxyz" "ABCD");
-    char *q = fmt("&dialplan_number=%s&voicemail_id=%s&phone_pass=%s%s"
+    char *name60 = test_printf("%s", "Name" "abcdefghijklmnopqrstuvwxyz" "abcdefghijklmnopqrstuvwxyz" "ABCD");
+    char *q = test_printf("&dialplan_number=%s&voicemail_id=%s&phone_pass=%s%s"
                   "&registration_password=%s%s&phone_full_name=%s&outbound_cid=%s"
                   "&phone_context=abcdefghijklmnopqrstuvwxyz&admin_user_group=GROUPabcdefghijklmnopqrstu"
                   "&email=%s%s%s%s%s%s%%40x.com",
                   digits25, digits25, digits25, digits25, digits25, digits25, name60, digits25,
                   digits25, digits25, digits25, digits25, digits25, digits25);
-    char *want = fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|%s\n",
+    char *want = test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|%s\n",
                      digits25);
-    char *full = fmt(SEED "%s", q);
+    char *full = test_printf(SEED "%s", q);
 
     ck_assert_uint_eq(strlen(name60), 60);
     expect_success(full, want, "55000", "10.0.9.8");
     expect_phone("55000", "10.0.9.8", "dialplan_number", strndup(digits25, 20));
     expect_phone("55000", "10.0.9.8", "voicemail_id", strndup(digits25, 10));
-    expect_phone("55000", "10.0.9.8", "pass", fmt("%s%s", digits25, digits25));
-    expect_phone("55000", "10.0.9.8", "conf_secret", fmt("%s%s", digits25, digits25));
+    expect_phone("55000", "10.0.9.8", "pass", test_printf("%s%s", digits25, digits25));
+    expect_phone("55000", "10.0.9.8", "conf_secret", test_printf("%s%s", digits25, digits25));
     expect_phone("55000", "10.0.9.8", "fullname", strndup(name60, 50));
     expect_phone("55000", "10.0.9.8", "outbound_cid", strndup(digits25, 20));
     expect_phone("55000", "10.0.9.8", "phone_context", "abcdefghijklmnopqrst");
     expect_phone("55000", "10.0.9.8", "user_group", "GROUPabcdefghijklmno");
     expect_phone("55000", "10.0.9.8", "email",
-                 strndup(fmt("%s%s%s%s%s%s@x.com", digits25, digits25, digits25, digits25,
+                 strndup(test_printf("%s%s%s%s%s%s@x.com", digits25, digits25, digits25, digits25,
                              digits25, digits25), 100));
 }
 END_TEST
@@ -1109,7 +1055,7 @@ START_TEST(test_array_parameter_answers_an_error_line_not_500)
         ck_assert_msg(strncmp(r.body, "ERROR: ", 7) == 0 && r.body_len > 0 &&
                           r.body[r.body_len - 1] == '\n',
                       "[%s] ?%s: body \"%s\" is not an ERROR line", scene->label, queries[i],
-                      esc(r.body));
+                      test_visible(r.body));
         http_reply_free(&r);
         ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 0);
         ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_admin_log"), 0);
@@ -1131,11 +1077,11 @@ START_TEST(test_failed_insert_gives_no_success_and_no_side_effects)
     state_read(&before);
     r = api_get(SEED);
     ck_assert_msg(r.status == 200, "[%s] refused insert: status %d, want 200 (body \"%s\")",
-                  scene->label, r.status, esc(r.body));
+                  scene->label, r.status, test_visible(r.body));
     ck_assert_msg(strncmp(r.body, "ERROR: add_phone ", 17) == 0 && r.body_len > 0 &&
                       r.body[r.body_len - 1] == '\n' && strchr(r.body, '\n') == r.body + r.body_len - 1,
                   "[%s] refused insert answered \"%s\", want one ERROR: add_phone line",
-                  scene->label, esc(r.body));
+                  scene->label, test_visible(r.body));
     http_reply_free(&r);
     state_read(&after);
     ck_assert_int_eq(after.phones, 0);
@@ -1170,11 +1116,11 @@ START_TEST(test_every_success_has_its_row)
         "&is_webphone=n&webphone_auto_answer=N&use_external_server_ip=Y&on_hook_agent=y",
     };
     for (size_t i = 0; i < sizeof extras / sizeof extras[0]; i++) {
-        char *ext = fmt("ev%zu", i);
-        char *q = fmt(SEED "&extension=%s&phone_login=%s%s", ext, ext, extras[i]);
+        char *ext = test_printf("ev%zu", i);
+        char *q = test_printf(SEED "&extension=%s&phone_login=%s%s", ext, ext, extras[i]);
         char *body = get_body(q);
         ck_assert_msg(strncmp(body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|", 47) == 0,
-                      "[%s] ?%s: \"%s\"", scene->label, q, esc(body));
+                      "[%s] ?%s: \"%s\"", scene->label, q, test_visible(body));
         ck_assert_msg(phone_rows(ext, "10.0.9.8") == 1,
                       "[%s] ?%s answered SUCCESS without a phones row", scene->label, q);
     }

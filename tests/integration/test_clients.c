@@ -38,57 +38,6 @@
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-static char *vfmt(const char *f, va_list ap)
-{
-    va_list ap2;
-    int n;
-    char *s;
-
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, f, ap2);
-    va_end(ap2);
-    ck_assert(n >= 0);
-    s = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(s);
-    vsnprintf(s, (size_t)n + 1, f, ap);
-    return s;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, f);
-    s = vfmt(f, ap);
-    va_end(ap);
-    return s;
-}
-
-static char *esc(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n * 4 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '\n') {
-            *o++ = '\\';
-            *o++ = 'n';
-        } else if (c == '\r') {
-            *o++ = '\\';
-            *o++ = 'r';
-        } else if (c < 0x20 || c >= 0x7f) {
-            o += sprintf(o, "\\x%02x", c);
-        } else {
-            *o++ = (char)c;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static long dbn(const char *f, ...) __attribute__((format(printf, 1, 2)));
 static long dbn(const char *f, ...)
 {
@@ -97,7 +46,7 @@ static long dbn(const char *f, ...)
     long n;
 
     va_start(ap, f);
-    sql = vfmt(f, ap);
+    sql = test_vprintf(f, ap);
     va_end(ap);
     n = testdb_count(&scene->db, "%s", sql);
     free(sql);
@@ -111,16 +60,16 @@ static void expect_db(const char *expected, const char *f, ...)
     char *sql, *v;
 
     va_start(ap, f);
-    sql = vfmt(f, ap);
+    sql = test_vprintf(f, ap);
     va_end(ap);
     v = testdb_value(&scene->db, "%s", sql);
     if (expected == NULL)
         ck_assert_msg(v == NULL, "[%s] %s\n  expected NULL\n  actual   \"%s\"", scene->label,
-                      sql, esc(v));
+                      sql, test_visible(v));
     else
         ck_assert_msg(v != NULL && strcmp(v, expected) == 0,
                       "[%s] %s\n  expected \"%s\"\n  actual   %s%s%s", scene->label, sql,
-                      esc(expected), v ? "\"" : "", v ? esc(v) : "NULL", v ? "\"" : "");
+                      test_visible(expected), v ? "\"" : "", v ? test_visible(v) : "NULL", v ? "\"" : "");
     free(v);
     free(sql);
 }
@@ -144,7 +93,7 @@ static void expect_api_url(const char *expected)
 
 static char *page_url(void)
 {
-    return fmt("http://localhost:%u" API, scene->daemon.port);
+    return test_printf("http://localhost:%u" API, scene->daemon.port);
 }
 
 /* What every client relies on: 200, byte 0 'S' or 'E' (no BOM, no space),
@@ -152,17 +101,17 @@ static char *page_url(void)
 static void expect_client_readable(const char *what, const struct http_reply *r)
 {
     ck_assert_msg(r->status == 200, "[%s] %s: status %d, want 200 (body \"%s\")", scene->label,
-                  what, r->status, esc(r->body ? r->body : ""));
+                  what, r->status, test_visible(r->body ? r->body : ""));
     ck_assert_msg(r->body_len > 0 && (r->body[0] == 'S' || r->body[0] == 'E'),
                   "[%s] %s: body \"%s\" does not start with 'S' or 'E'", scene->label, what,
-                  esc(r->body));
+                  test_visible(r->body));
     ck_assert_msg(strncmp(r->body, "SUCCESS: ", 9) == 0 || strncmp(r->body, "ERROR: ", 7) == 0,
                   "[%s] %s: body \"%s\" starts with neither SUCCESS: nor ERROR:", scene->label,
-                  what, esc(r->body));
+                  what, test_visible(r->body));
     ck_assert_msg(r->body[r->body_len - 1] == '\n' && strchr(r->body, '\r') == NULL &&
                       strlen(r->body) == r->body_len,
                   "[%s] %s: body \"%s\" is not whole LF lines", scene->label, what,
-                  esc(r->body));
+                  test_visible(r->body));
 }
 
 /* Asserts status 200 and the exact body; frees the reply. */
@@ -170,14 +119,14 @@ static void expect_reply(const char *what, struct http_reply *r, const char *exp
 {
     expect_client_readable(what, r);
     ck_assert_msg(strcmp(r->body, expected) == 0, "[%s] %s\n  expected \"%s\"\n  actual   \"%s\"",
-                  scene->label, what, esc(expected), esc(r->body));
+                  scene->label, what, test_visible(expected), test_visible(r->body));
     http_reply_free(r);
 }
 
 static void get_expect(const char *query, const char *expected)
 {
     struct http_reply r = api_get(query);
-    char *what = fmt("GET ?%s", query);
+    char *what = test_printf("GET ?%s", query);
     expect_reply(what, &r, expected);
     free(what);
 }
@@ -186,7 +135,7 @@ static struct http_reply raw(const char *request)
 {
     struct http_reply r;
     ck_assert_msg(http_raw(scene->daemon.port, request, strlen(request), &r) == 0,
-                  "[%s] no reply to \"%s\"", scene->label, esc(request));
+                  "[%s] no reply to \"%s\"", scene->label, test_visible(request));
     return r;
 }
 
@@ -256,7 +205,7 @@ START_TEST(test_plain_get_in_any_order_adds_the_phone)
     expect_seed_row();
     /* a GET-only request logs value '' and its query string as sent */
     expect_api_log("value", "");
-    expect_api_url(fmt("%s?outbound_cid=7275551212&local_gmt=-5.00"
+    expect_api_url(test_printf("%s?outbound_cid=7275551212&local_gmt=-5.00"
                        "&phone_full_name=Extension%%2055000&registration_password=test"
                        "&protocol=SIP&server_ip=10.0.9.8&phone_pass=test&phone_login=55000"
                        "&voicemail_id=55000&dialplan_number=55000&extension=55000&pass=1234"
@@ -359,7 +308,7 @@ START_TEST(test_optional_parameters_omitted_or_empty_are_the_same)
                     "&on_hook_agent=",
                "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55001|10.0.9.8|SIP|55000\n");
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
-        char *sql = fmt("SELECT count(DISTINCT %s) FROM phones WHERE extension IN ('55000','55001')",
+        char *sql = test_printf("SELECT count(DISTINCT %s) FROM phones WHERE extension IN ('55000','55001')",
                         same[i]);
         ck_assert_msg(dbn("%s", sql) == 1, "[%s] %s differs between omitted and empty",
                       scene->label, same[i]);
@@ -393,10 +342,10 @@ START_TEST(test_php_name_mangling)
     static const char *const names[] = { "phone.login", "phone%20login", "%20phone_login",
                                          "phone+login", "phone[login", "%20%20phone.login" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *ext = fmt("5600%zu", i);
-        char *login = fmt("m%zu", i);
-        get_expect(fmt(SEED_NO_LOGIN "&extension=%s&%s=%s", ext, names[i], login),
-                   fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n",
+        char *ext = test_printf("5600%zu", i);
+        char *login = test_printf("m%zu", i);
+        get_expect(test_printf(SEED_NO_LOGIN "&extension=%s&%s=%s", ext, names[i], login),
+                   test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n",
                        ext));
         expect_phone(ext, "login", login);
     }
@@ -419,9 +368,9 @@ START_TEST(test_any_source_of_two_or_more_characters)
         { "My+CRM+tool%21", "MyCRMtool" }, { "x1", "x1" },
     };
     for (size_t i = 0; i < sizeof sources / sizeof sources[0]; i++) {
-        char *ext = fmt("5700%zu", i);
-        get_expect(fmt(SEED "&extension=%s&phone_login=%s&source=%s", ext, ext, sources[i][0]),
-                   fmt("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n",
+        char *ext = test_printf("5700%zu", i);
+        get_expect(test_printf(SEED "&extension=%s&phone_login=%s&source=%s", ext, ext, sources[i][0]),
+                   test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n",
                        ext));
         expect_api_log("source", sources[i][1]);
     }
@@ -438,14 +387,14 @@ START_TEST(test_post_with_empty_body_and_query_string)
     expect_reply("POST ?SEED, empty body, no Content-Type", &r, SEED_OK);
     expect_seed_row();
     expect_api_log("value", "");
-    expect_api_url(fmt("%s?" SEED, page_url()));
+    expect_api_url(test_printf("%s?" SEED, page_url()));
 
     r = post(API "?" SEED "&extension=55001&phone_login=55001",
              "application/x-www-form-urlencoded", "");
     expect_reply("POST ?SEED, empty urlencoded body", &r,
                  "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55001|10.0.9.8|SIP|55000\n");
     expect_api_log("value", "");
-    expect_api_url(fmt("%s?" SEED "&extension=55001&phone_login=55001", page_url()));
+    expect_api_url(test_printf("%s?" SEED "&extension=55001&phone_login=55001", page_url()));
 }
 END_TEST
 
@@ -468,7 +417,7 @@ START_TEST(test_post_urlencoded_body)
     expect_reply("POST urlencoded body", &r, SEED_OK);
     expect_seed_row();
     /* spec 1.5: a POST-only request logs its data twice */
-    expect_api_url(fmt("%s?" SEED_POST_URI "&GET-AND-POST=Y&" SEED_POST_URI, page_url()));
+    expect_api_url(test_printf("%s?" SEED_POST_URI "&GET-AND-POST=Y&" SEED_POST_URI, page_url()));
     expect_api_log("value", "Extension 55000");
     expect_api_log("result", "SUCCESS");
 }
@@ -498,7 +447,7 @@ START_TEST(test_post_multipart_body)
 
     expect_reply("POST multipart body", &r, SEED_OK);
     expect_seed_row();
-    expect_api_url(fmt("%s?" SEED_POST_URI "&GET-AND-POST=Y&" SEED_POST_URI, page_url()));
+    expect_api_url(test_printf("%s?" SEED_POST_URI "&GET-AND-POST=Y&" SEED_POST_URI, page_url()));
     expect_api_log("value", "Extension 55000");
 }
 END_TEST
@@ -524,7 +473,7 @@ START_TEST(test_get_beats_post_per_name)
     ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 0);
     expect_api_log("result", "ERROR");
     expect_api_log("value", "77777");
-    expect_api_url(fmt("%s?" SEED "&extension=&GET-AND-POST=Y&extension=77777", page_url()));
+    expect_api_url(test_printf("%s?" SEED "&extension=&GET-AND-POST=Y&extension=77777", page_url()));
 
     /* a name only in the body is used; one in both comes from the query */
     r = post(API "?" SEED, "application/x-www-form-urlencoded",
@@ -579,7 +528,7 @@ START_TEST(test_every_answer_is_200_and_starts_with_success_or_error)
     };
     for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
         struct http_reply r = api_get(queries[i]);
-        char *what = fmt("GET ?%s", queries[i]);
+        char *what = test_printf("GET ?%s", queries[i]);
         expect_client_readable(what, &r);
         http_reply_free(&r);
     }
@@ -622,11 +571,11 @@ START_TEST(test_version_answers_without_login)
 
     ck_assert_int_eq(r.status, 200);
     ck_assert_msg(strncmp(r.body, prefix, strlen(prefix)) == 0, "[%s] version: \"%s\"",
-                  scene->label, esc(r.body));
+                  scene->label, test_visible(r.body));
     ck_assert_msg(strstr(r.body, "|TZ: -5.00|") != NULL, "[%s] version: \"%s\"", scene->label,
-                  esc(r.body));
+                  test_visible(r.body));
     ck_assert_msg(r.body_len > 2 && strcmp(r.body + r.body_len - 2, "|\n") == 0,
-                  "[%s] version: \"%s\"", scene->label, esc(r.body));
+                  "[%s] version: \"%s\"", scene->label, test_visible(r.body));
     http_reply_free(&r);
 }
 END_TEST

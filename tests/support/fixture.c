@@ -127,3 +127,54 @@ char *api_add_phone(const char *extra)
     free(q);
     return body;
 }
+
+char *test_vprintf(const char *f, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, f, ap2);
+    va_end(ap2);
+    ck_assert(n >= 0);
+    s = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(s);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    return s;
+}
+
+char *test_printf(const char *f, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, f);
+    s = test_vprintf(f, ap);
+    va_end(ap);
+    return s;
+}
+
+char *test_visible(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n * 4 + 1), *o = out;
+
+    ck_assert_ptr_nonnull(out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+        } else if (c == '\r') {
+            *o++ = '\\';
+            *o++ = 'r';
+        } else if (c < 0x20 || c >= 0x7f) {
+            o += sprintf(o, "\\x%02x", c);
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
+}

@@ -12,6 +12,7 @@
 #define NONAGENTD_TEST_FIXTURE_H
 
 #include <check.h>
+#include <stdarg.h>
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
@@ -35,6 +36,15 @@ int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void));
 /* Checked fixture: restore the snapshot and connect (add to every tcase). */
 void fixture_setup(void);
 void fixture_teardown(void);
+
+/* printf into a malloc'd string (tests may leak these: each test runs in
+ * a short-lived forked process). */
+char *test_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *test_vprintf(const char *fmt, va_list ap);
+
+/* s with \n, \r and other control or non-ASCII bytes made visible, for
+ * failure messages.  malloc'd. */
+char *test_visible(const char *s);
 
 /* GET /vicidial/non_agent_api.php?<query>, asserting a reply came back. */
 struct http_reply api_get(const char *query);
