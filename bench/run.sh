@@ -14,6 +14,8 @@
 #   (a) add_phone successes, a unique extension and login per request;
 #   (b) add_phone's SERVER DOES NOT EXIST error path;
 #   (c) function=version;
+#   (e) add_phone with every request on one extension and login: all
+#       contend for the same named locks (compare with (a));
 #   (d) add_phone with a bcrypt-hashed password at cost 10 (run last: it
 #       turns password hashing on for the whole database);
 # beside (a), the ceiling: bench/ceiling.c issuing nonagentd's SQL for one
@@ -30,7 +32,7 @@
 #   BENCH_THREADS=$(nproc)    the daemon's --threads
 #   BENCH_TIMEOUT=10          wrk's per-request timeout, seconds
 #   BENCH_IDLE=1000           idle connections for the RSS check (held 5 s)
-#   BENCH_SCENARIOS="a b c d" which scenarios to run
+#   BENCH_SCENARIOS="a b c d e" which scenarios to run
 #   BENCH_CONNECT_CONNS=32    connection counts at which the ceiling also runs
 #                             VICIdial's sequence with a new connection per call
 #                             (empty: nowhere)
@@ -66,7 +68,7 @@ CONNS=${BENCH_CONNS:-"1 8 32 256"}
 THREADS=${BENCH_THREADS:-$(nproc)}
 TIMEOUT=${BENCH_TIMEOUT:-10}
 IDLE=${BENCH_IDLE:-1000}
-SCENARIOS=${BENCH_SCENARIOS:-"a b c d"}
+SCENARIOS=${BENCH_SCENARIOS:-"a b c d e"}
 CONNECT_CONNS=${BENCH_CONNECT_CONNS-32}
 V17_CONNS=${BENCH_V17_CONNS-32}
 DB_TUNE=${BENCH_DB_TUNE:-1}
@@ -509,6 +511,9 @@ fi
 if has c; then
     for n in $CONNS; do measure wrk_run c version.lua "$n" 6666 1234; done
 fi
+if has e; then
+    for n in $CONNS; do measure wrk_run e contended.lua "$n" 6666 1234; done
+fi
 
 idle_test "after (a)-(c)"
 
@@ -561,7 +566,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) prin
     echo "| scenario | conns | req/s | p50 ms | p99 ms | SQL/call | exec/call | non-2xx | socket errors | ok / other answers | SUCCESS in api log | phones rows added | lost rows | peak RSS MiB | other CPU |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' '$1=="wrk" {
-        name = ($2=="a") ? "(a) add_phone" : ($2=="b") ? "(b) SERVER DOES NOT EXIST" : ($2=="c") ? "(c) version" : "(d) add_phone, bcrypt cost 10"
+        name = ($2=="a") ? "(a) add_phone" : ($2=="b") ? "(b) SERVER DOES NOT EXIST" : ($2=="c") ? "(c) version" : ($2=="e") ? "(e) add_phone, every request on one extension" : "(d) add_phone, bcrypt cost 10"
         succ = ($2=="a" || $2=="d") ? $23 : "-"; rows = ($2=="a" || $2=="d") ? $18 : "-"; lost = ($2=="a" || $2=="d") ? $19 : "-"
         rss = ($20 ~ /^[0-9]+$/) ? sprintf("%.1f", $20/1024) : "-"
         printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s%% |\n", name, $3, $4, $5, $6, $7, $8, $11, $12, $13, $14, succ, rows, lost, rss, $22
