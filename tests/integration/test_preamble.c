@@ -759,6 +759,59 @@ START_TEST(other_paths_are_404)
 }
 END_TEST
 
+/* The number on a /metrics line starting with prefix (-1 when absent). */
+static double metric(const char *page, const char *prefix)
+{
+    const char *p = page;
+    size_t n = strlen(prefix);
+
+    while (p && *p) {
+        if (strncmp(p, prefix, n) == 0 && p[n] == ' ')
+            return strtod(p + n + 1, NULL);
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return -1;
+}
+
+START_TEST(metrics_count_requests_by_function_and_result_in_prometheus_text)
+{
+    struct http_reply r;
+    char *body;
+    double before_ok, before_err;
+
+    ck_assert_int_eq(http_get(scene->daemon.port, "/metrics", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    before_ok = metric(r.body, "nonagentd_api_requests_total{function=\"add_phone\",result=\"SUCCESS\"}");
+    before_err = metric(r.body, "nonagentd_api_requests_total{function=\"add_phone\",result=\"ERROR\"}");
+    ck_assert_msg(before_ok >= 0 && before_err >= 0, "no add_phone counters in:\n%s", r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "# TYPE nonagentd_api_requests_total counter\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "# TYPE nonagentd_api_request_duration_seconds histogram\n"));
+    http_reply_free(&r);
+
+    body = api_add_phone("&extension=met01&phone_login=met01");
+    ck_assert_str_eq(body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|met01|10.0.9.8|SIP|55000\n");
+    free(body);
+    body = api_add_phone("&extension=met01&phone_login=met02");
+    ck_assert_str_eq(body, "ERROR: add_phone PHONE ALREADY EXISTS ON THIS SERVER: |6666|10.0.9.8|met01\n");
+    free(body);
+
+    ck_assert_int_eq(http_get(scene->daemon.port, "/metrics", &r), 0);
+    ck_assert_double_eq(metric(r.body, "nonagentd_api_requests_total{function=\"add_phone\",result=\"SUCCESS\"}"),
+                        before_ok + 1);
+    ck_assert_double_eq(metric(r.body, "nonagentd_api_requests_total{function=\"add_phone\",result=\"ERROR\"}"),
+                        before_err + 1);
+    /* The histogram's +Inf bucket is its count; the pool holds connections. */
+    ck_assert_double_eq(metric(r.body, "nonagentd_api_request_duration_seconds_bucket{le=\"+Inf\"}"),
+                        metric(r.body, "nonagentd_api_request_duration_seconds_count"));
+    ck_assert(metric(r.body, "nonagentd_db_connections_open") >= 1);
+    ck_assert(metric(r.body, "nonagentd_db_statements_total") >= 1);
+    ck_assert(metric(r.body, "nonagentd_http_responses_total{code=\"200\"}") >= 2);
+    http_reply_free(&r);
+}
+END_TEST
+
 START_TEST(healthz_is_200_while_the_database_answers)
 {
     struct http_reply r;
@@ -1093,6 +1146,7 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, doubled_leading_slash_reaches_the_api);
     tcase_add_test(tc, other_paths_are_404);
     tcase_add_test(tc, healthz_is_200_while_the_database_answers);
+    tcase_add_test(tc, metrics_count_requests_by_function_and_result_in_prometheus_text);
     tcase_add_test(tc, every_api_answer_has_vicidials_headers);
     tcase_add_test(tc, request_line_of_100_kb_is_refused_quickly_and_the_daemon_keeps_serving);
     tcase_add_test(tc, urlencoded_post_body_of_2_mb_is_413);
