@@ -300,6 +300,41 @@ START_TEST(update_phone_field_errors)
              "OUTBOUND ALT CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD", "BLANK");
     up_error("&template_id=nope", "TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD",
              "|nope");
+    /* The rest of the 18 rules, each at its bound. */
+    up_error("&phone_context=x", "YOU MUST USE A VALID PHONE CONTEXT", "x");
+    up_error("&phone_full_name=x", "YOU MUST USE A VALID PHONE NAME", "x");
+    up_error("&phone_full_name=abcdefghijklmnopqrstuvwxyz12345", "YOU MUST USE A VALID PHONE NAME",
+             "abcdefghijklmnopqrstuvwxyz12345");
+    up_error("&registration_password=x", "YOU MUST USE A VALID REGISTRATION PASSWORD", "x");
+    up_error("&protocol=PJSIP", "YOU MUST USE A VALID PROTOCOL", "PJSIP");
+    up_error("&protocol=sip", "YOU MUST USE A VALID PROTOCOL", "sip");
+    up_error("&phone_pass=x", "YOU MUST USE A VALID PHONE PASSWORD", "x");
+    up_error("&voicemail_id=9", "YOU MUST USE A VALID VOICEMAIL NUMBER", "9");
+    up_error("&outbound_cid=12345",
+             "OUTBOUND CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD", "12345");
+    up_error("&outbound_cid=1234567890123456789",
+             "OUTBOUND CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD",
+             "1234567890123456789");
+    up_error("&admin_user_group=A",
+             "USER GROUP MUST BE FROM 2 TO 20 CHARACTERS, THIS IS AN OPTIONAL FIELD", "A");
+    up_error("&delete_vm_after_email=yes",
+             "DELETE VOICEMAIL AFTER EMAIL MUST BE Y OR N, THIS IS AN OPTIONAL FIELD", "yes");
+    /* Order: the first failing rule answers (timezone before email). */
+    up_error("&email=a%40b&local_gmt=13", "YOU MUST USE A VALID TIMEZONE", "13");
+}
+END_TEST
+
+/* --BLANK-- clears the four fields that allow it; lower-case y for active
+ * is filtered away (no change); invalid flags are ignored silently. */
+START_TEST(update_phone_blank_clears_and_invalid_flags_are_ignored)
+{
+    add_55000();
+    call(UP "&email=--BLANK--&phone_context=--BLANK--&phone_full_name=--BLANK--"
+            "&registration_password=--BLANK--&active=y&is_webphone=yes&on_hook_agent=1",
+         UPDATED);
+    expect_db("||||Y|N|N",
+              "SELECT CONCAT_WS('|', email, phone_context, fullname, conf_secret, active,"
+              " is_webphone, on_hook_agent) FROM phones" WHERE_55000);
 }
 END_TEST
 
@@ -463,6 +498,7 @@ static Suite *make_suite(void)
     tcase_add_test(up, update_phone_no_fields);
     tcase_add_test(up, update_phone_field_errors);
     tcase_add_test(up, update_phone_voicemail_blank_is_stored);
+    tcase_add_test(up, update_phone_blank_clears_and_invalid_flags_are_ignored);
     tcase_add_test(up, update_phone_login_conflict_needs_both_different);
     suite_add_tcase(s, up);
 
