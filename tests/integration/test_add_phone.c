@@ -40,69 +40,17 @@
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The value of a query (NULL for SQL NULL or no row). */
-static char *dbv(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *dbv(const char *f, ...)
-{
-    va_list ap;
-    char *sql, *v;
-
-    va_start(ap, f);
-    sql = test_vprintf(f, ap);
-    va_end(ap);
-    v = testdb_value(&scene->db, "%s", sql);
-    free(sql);
-    return v;
-}
-
-static long dbn(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static long dbn(const char *f, ...)
-{
-    va_list ap;
-    char *sql;
-    long n;
-
-    va_start(ap, f);
-    sql = test_vprintf(f, ap);
-    va_end(ap);
-    n = testdb_count(&scene->db, "%s", sql);
-    free(sql);
-    return n;
-}
-
-/* Asserts that the query's value is expected (NULL: SQL NULL). */
-static void expect_db(const char *expected, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void expect_db(const char *expected, const char *f, ...)
-{
-    va_list ap;
-    char *sql, *v;
-
-    va_start(ap, f);
-    sql = test_vprintf(f, ap);
-    va_end(ap);
-    v = testdb_value(&scene->db, "%s", sql);
-    if (expected == NULL)
-        ck_assert_msg(v == NULL, "[%s] %s\n  expected NULL\n  actual   \"%s\"", scene->label,
-                      sql, test_visible(v));
-    else
-        ck_assert_msg(v != NULL && strcmp(v, expected) == 0,
-                      "[%s] %s\n  expected \"%s\"\n  actual   %s%s%s", scene->label, sql,
-                      test_visible(expected), v ? "\"" : "", v ? test_visible(v) : "NULL", v ? "\"" : "");
-    free(v);
-    free(sql);
-}
-
 /* One column of the phone (extension, server_ip). */
 static void expect_phone(const char *extension, const char *server_ip, const char *column,
                          const char *expected)
 {
-    expect_db(expected, "SELECT %s FROM phones WHERE extension='%s' AND server_ip='%s'", column,
+    test_expect_db(expected, "SELECT %s FROM phones WHERE extension='%s' AND server_ip='%s'", column,
               extension, server_ip);
 }
 
 static long phone_rows(const char *extension, const char *server_ip)
 {
-    return dbn("SELECT count(*) FROM phones WHERE extension='%s' AND server_ip='%s'", extension,
+    return test_db_count("SELECT count(*) FROM phones WHERE extension='%s' AND server_ip='%s'", extension,
                server_ip);
 }
 
@@ -137,18 +85,18 @@ struct state {
 
 static void state_read(struct state *s)
 {
-    s->phones = dbn("SELECT count(*) FROM phones");
-    s->admin = dbn("SELECT count(*) FROM vicidial_admin_log");
-    s->api = dbn("SELECT count(*) FROM vicidial_api_log");
-    s->urls = dbn("SELECT count(*) FROM vicidial_api_urls");
-    s->servers = dbv("SELECT GROUP_CONCAT(server_ip, ':', rebuild_conf_files ORDER BY server_ip)"
+    s->phones = test_db_count("SELECT count(*) FROM phones");
+    s->admin = test_db_count("SELECT count(*) FROM vicidial_admin_log");
+    s->api = test_db_count("SELECT count(*) FROM vicidial_api_log");
+    s->urls = test_db_count("SELECT count(*) FROM vicidial_api_urls");
+    s->servers = test_db_value("SELECT GROUP_CONCAT(server_ip, ':', rebuild_conf_files ORDER BY server_ip)"
                      " FROM servers");
 }
 
 /* The newest vicidial_api_log row's column. */
 static void expect_api_log(const char *column, const char *expected)
 {
-    expect_db(expected, "SELECT %s FROM vicidial_api_log ORDER BY api_id DESC LIMIT 1", column);
+    test_expect_db(expected, "SELECT %s FROM vicidial_api_log ORDER BY api_id DESC LIMIT 1", column);
 }
 
 /* What an error line logs as data: everything after "|<user>|". */
@@ -243,7 +191,7 @@ static void add_ok(const char *ext, const char *extra)
 /* The newest admin log row's event_sql. */
 static void expect_event_sql(const char *expected)
 {
-    expect_db(expected,
+    test_expect_db(expected,
               "SELECT event_sql FROM vicidial_admin_log ORDER BY admin_log_id DESC LIMIT 1");
 }
 
@@ -298,7 +246,7 @@ START_TEST(test_issue_seed_adds_once_then_reports_already_exists)
                    "55000", "192.168.198.5");
     expect_error(ISSUE_QUERY, "add_phone PHONE ALREADY EXISTS ON THIS SERVER",
                  "192.168.198.5|55000");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='55000'"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='55000'"), 1);
 }
 END_TEST
 
@@ -374,7 +322,7 @@ START_TEST(test_level_7_user_gets_no_permission_to_add_phones)
                     "ERROR: add_phone USER DOES NOT HAVE PERMISSION TO ADD PHONES: |LVL7|0\n",
                     "add_phone", "add_phone USER DOES NOT HAVE PERMISSION TO ADD PHONES", "0");
     /* level 7 authenticated: its failed-login counter was reset */
-    expect_db("0", "SELECT failed_login_count FROM vicidial_users WHERE user='lvl7'");
+    test_expect_db("0", "SELECT failed_login_count FROM vicidial_users WHERE user='lvl7'");
 }
 END_TEST
 
@@ -515,7 +463,7 @@ START_TEST(test_inactive_server_is_accepted)
                    "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.10|SIP|55000\n",
                    "55000", "10.0.9.10");
     /* the rebuild flag does not look at active either */
-    expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.10'");
+    test_expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.10'");
 }
 END_TEST
 
@@ -534,7 +482,7 @@ START_TEST(test_same_extension_on_another_server_is_fine)
     expect_success(SEED "&extension=cc101&phone_login=cc101b&server_ip=192.168.198.5",
                    "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|cc101|192.168.198.5|SIP|55000\n",
                    "cc101", "192.168.198.5");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='cc101'"), 2);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='cc101'"), 2);
 }
 END_TEST
 
@@ -779,16 +727,16 @@ END_TEST
 START_TEST(test_success_writes_the_admin_log_row)
 {
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_admin_log"), 1);
-    expect_db("6666", "SELECT user FROM vicidial_admin_log");
-    expect_db("127.0.0.1", "SELECT ip_address FROM vicidial_admin_log");
-    expect_db("PHONES", "SELECT event_section FROM vicidial_admin_log");
-    expect_db("ADD", "SELECT event_type FROM vicidial_admin_log");
-    expect_db("55000", "SELECT record_id FROM vicidial_admin_log");
-    expect_db("ADMIN API ADD PHONE", "SELECT event_code FROM vicidial_admin_log");
-    expect_db("phone: 55000|10.0.9.8", "SELECT event_notes FROM vicidial_admin_log");
-    expect_db("---ALL---", "SELECT user_group FROM vicidial_admin_log");
-    expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, event_date, NOW())) <= 5"
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_admin_log"), 1);
+    test_expect_db("6666", "SELECT user FROM vicidial_admin_log");
+    test_expect_db("127.0.0.1", "SELECT ip_address FROM vicidial_admin_log");
+    test_expect_db("PHONES", "SELECT event_section FROM vicidial_admin_log");
+    test_expect_db("ADD", "SELECT event_type FROM vicidial_admin_log");
+    test_expect_db("55000", "SELECT record_id FROM vicidial_admin_log");
+    test_expect_db("ADMIN API ADD PHONE", "SELECT event_code FROM vicidial_admin_log");
+    test_expect_db("phone: 55000|10.0.9.8", "SELECT event_notes FROM vicidial_admin_log");
+    test_expect_db("---ALL---", "SELECT user_group FROM vicidial_admin_log");
+    test_expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, event_date, NOW())) <= 5"
                    " FROM vicidial_admin_log");
     /* no options: five spaces before the '|' */
     expect_event_sql(SEED_SQL_HEAD "user_group='---ALL---'     |");
@@ -818,15 +766,15 @@ START_TEST(test_admin_log_event_sql_with_all_five_options)
     expect_phone("55000", "10.0.9.8", "template_id", "");
     expect_phone("55000", "10.0.9.8", "on_hook_agent", "Y");
     /* the admin log's own user_group is not the phone's */
-    expect_db("---ALL---", "SELECT user_group FROM vicidial_admin_log");
+    test_expect_db("---ALL---", "SELECT user_group FROM vicidial_admin_log");
 }
 END_TEST
 
 START_TEST(test_rebuild_flag_set_only_on_that_server)
 {
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
-    expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
-    expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
+    test_expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
+    test_expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
 }
 END_TEST
 
@@ -837,23 +785,23 @@ START_TEST(test_rebuild_flag_needs_generate_conf_and_active_asterisk)
     expect_success(SEED "&server_ip=192.168.198.5",
                    "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|192.168.198.5|SIP|55000\n",
                    "55000", "192.168.198.5");
-    expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
-    expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
+    test_expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
+    test_expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
 
     testdb_exec(&scene->db, "UPDATE servers SET generate_vicidial_conf='Y',"
                             " active_asterisk_server='N' WHERE server_ip='192.168.198.5'");
     expect_success(SEED "&server_ip=192.168.198.5&extension=55001&phone_login=55001",
                    "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55001|192.168.198.5|SIP|55000\n",
                    "55001", "192.168.198.5");
-    expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
+    test_expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
 
     testdb_exec(&scene->db, "UPDATE servers SET active_asterisk_server='Y'"
                             " WHERE server_ip='192.168.198.5'");
     expect_success(SEED "&server_ip=192.168.198.5&extension=55002&phone_login=55002",
                    "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55002|192.168.198.5|SIP|55000\n",
                    "55002", "192.168.198.5");
-    expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
-    expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
+    test_expect_db("Y", "SELECT rebuild_conf_files FROM servers WHERE server_ip='192.168.198.5'");
+    test_expect_db("N", "SELECT rebuild_conf_files FROM servers WHERE server_ip='10.0.9.8'");
 }
 END_TEST
 
@@ -864,7 +812,7 @@ START_TEST(test_success_writes_api_log_and_api_url_rows)
     char *api_id;
 
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_api_log"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_log"), 1);
     expect_api_log("user", "6666");
     expect_api_log("function", "add_phone");
     expect_api_log("value", "");
@@ -873,19 +821,19 @@ START_TEST(test_success_writes_api_log_and_api_url_rows)
     expect_api_log("source", "test");
     expect_api_log("data", "55000|10.0.9.8|SIP|55000");
     expect_api_log("api_script", "non-agent");
-    expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, api_date, NOW())) <= 5 FROM vicidial_api_log");
+    test_expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, api_date, NOW())) <= 5 FROM vicidial_api_log");
     /* api_url points at vicidial_urls (the page), webserver at vicidial_webservers */
-    expect_db(page, "SELECT u.url FROM vicidial_api_log a JOIN vicidial_urls u"
+    test_expect_db(page, "SELECT u.url FROM vicidial_api_log a JOIN vicidial_urls u"
                     " ON u.url_id=a.api_url");
-    expect_db("localhost", "SELECT w.webserver FROM vicidial_api_log a JOIN vicidial_webservers w"
+    test_expect_db("localhost", "SELECT w.webserver FROM vicidial_api_log a JOIN vicidial_webservers w"
                            " ON w.webserver_id=a.webserver");
 
-    api_id = dbv("SELECT api_id FROM vicidial_api_log");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_api_urls"), 1);
-    expect_db(api_id, "SELECT api_id FROM vicidial_api_urls");
-    expect_db(url, "SELECT url FROM vicidial_api_urls WHERE api_id=%s", api_id);
-    expect_db("127.0.0.1", "SELECT remote_ip FROM vicidial_api_urls WHERE api_id=%s", api_id);
-    expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, api_date, NOW())) <= 5"
+    api_id = test_db_value("SELECT api_id FROM vicidial_api_log");
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_urls"), 1);
+    test_expect_db(api_id, "SELECT api_id FROM vicidial_api_urls");
+    test_expect_db(url, "SELECT url FROM vicidial_api_urls WHERE api_id=%s", api_id);
+    test_expect_db("127.0.0.1", "SELECT remote_ip FROM vicidial_api_urls WHERE api_id=%s", api_id);
+    test_expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, api_date, NOW())) <= 5"
                    " FROM vicidial_api_urls WHERE api_id=%s", api_id);
 }
 END_TEST
@@ -917,10 +865,10 @@ START_TEST(test_every_error_path_writes_only_its_api_log_row)
     expect_error(SEED "&template_id=nope",
                  "add_phone TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", "55000|nope");
     /* the rebuild flag from the first add is the only one set */
-    expect_db("10.0.9.8:Y,192.168.198.5:N",
+    test_expect_db("10.0.9.8:Y,192.168.198.5:N",
               "SELECT GROUP_CONCAT(server_ip, ':', rebuild_conf_files ORDER BY server_ip)"
               " FROM servers");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_admin_log"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_admin_log"), 1);
 }
 END_TEST
 
@@ -953,7 +901,7 @@ START_TEST(test_phone_without_template_is_inserted_in_every_sql_mode)
     /* in the strict scene VICIdial's INSERT fails here; nonagentd's may not */
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
     expect_phone("55000", "10.0.9.8", "template_id", "");
-    expect_db("1", "SELECT count(*) FROM phones WHERE extension='55000' AND template_id=''");
+    test_expect_db("1", "SELECT count(*) FROM phones WHERE extension='55000' AND template_id=''");
 }
 END_TEST
 
@@ -974,17 +922,17 @@ START_TEST(test_long_extension_is_stored_cut_and_echoed_whole)
     char *want = test_printf("SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|%s|10.0.9.8|SIP|55000\n", ext);
 
     expect_success(q, want, ext100, "10.0.9.8");
-    expect_db("100", "SELECT CHAR_LENGTH(extension) FROM phones WHERE server_ip='10.0.9.8'");
+    test_expect_db("100", "SELECT CHAR_LENGTH(extension) FROM phones WHERE server_ip='10.0.9.8'");
     expect_api_log("data", test_printf("%s|10.0.9.8|SIP|55000", ext));
-    expect_db(test_printf("phone: %s|10.0.9.8", ext), "SELECT event_notes FROM vicidial_admin_log");
+    test_expect_db(test_printf("phone: %s|10.0.9.8", ext), "SELECT event_notes FROM vicidial_admin_log");
     /* record_id is VARCHAR(50): cut as a non-strict server cuts it */
-    expect_db(strndup(ext, 50), "SELECT record_id FROM vicidial_admin_log");
+    test_expect_db(strndup(ext, 50), "SELECT record_id FROM vicidial_admin_log");
 
     /* duplicate check on the stored value: same first 100 characters */
     char *ext2 = test_printf("%sXYZ", ext100);
     expect_error(test_printf(SEED "&extension=%s&phone_login=other", ext2),
                  "add_phone PHONE ALREADY EXISTS ON THIS SERVER", test_printf("10.0.9.8|%s", ext2));
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), 1);
 }
 END_TEST
 
@@ -1003,7 +951,7 @@ START_TEST(test_sixteen_char_login_matching_stored_fifteen_is_a_duplicate)
                  "add_phone PHONE LOGIN ALREADY EXISTS", "fifteencharsxyz1");
     expect_error(SEED "&extension=55001&phone_login=FIFTEENCHARSXYZ123&server_ip=192.168.198.5",
                  "add_phone PHONE LOGIN ALREADY EXISTS", "FIFTEENCHARSXYZ123");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE login='fifteencharsxyz'"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE login='fifteencharsxyz'"), 1);
 }
 END_TEST
 
@@ -1057,8 +1005,8 @@ START_TEST(test_array_parameter_answers_an_error_line_not_500)
                       "[%s] ?%s: body \"%s\" is not an ERROR line", scene->label, queries[i],
                       test_visible(r.body));
         http_reply_free(&r);
-        ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 0);
-        ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_admin_log"), 0);
+        ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), 0);
+        ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_admin_log"), 0);
     }
 }
 END_TEST
@@ -1090,7 +1038,7 @@ START_TEST(test_failed_insert_gives_no_success_and_no_side_effects)
     ck_assert_msg(strcmp(after.servers, before.servers) == 0,
                   "[%s] rebuild_conf_files set for a refused insert (%s -> %s)", scene->label,
                   before.servers, after.servers);
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_api_log WHERE result='SUCCESS'"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_log WHERE result='SUCCESS'"), 0);
     drop_test_trigger();
     /* and once the database takes it again, the same request works */
     expect_success(SEED, SEED_OK, "55000", "10.0.9.8");
@@ -1128,8 +1076,8 @@ START_TEST(test_every_success_has_its_row)
     expect_phone("ev8", "10.0.9.8", "outbound_cid", "72755512129999999999");
     expect_phone("ev10", "10.0.9.8", "voicemail_id", "BLANK");
     expect_phone("ev11", "10.0.9.8", "email", "a' 'b");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), (long)(sizeof extras / sizeof extras[0]));
-    ck_assert_int_eq(dbn("SELECT count(*) FROM vicidial_admin_log"),
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), (long)(sizeof extras / sizeof extras[0]));
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_admin_log"),
                      (long)(sizeof extras / sizeof extras[0]));
 }
 END_TEST

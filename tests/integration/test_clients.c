@@ -38,57 +38,21 @@
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-static long dbn(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static long dbn(const char *f, ...)
-{
-    va_list ap;
-    char *sql;
-    long n;
-
-    va_start(ap, f);
-    sql = test_vprintf(f, ap);
-    va_end(ap);
-    n = testdb_count(&scene->db, "%s", sql);
-    free(sql);
-    return n;
-}
-
-static void expect_db(const char *expected, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void expect_db(const char *expected, const char *f, ...)
-{
-    va_list ap;
-    char *sql, *v;
-
-    va_start(ap, f);
-    sql = test_vprintf(f, ap);
-    va_end(ap);
-    v = testdb_value(&scene->db, "%s", sql);
-    if (expected == NULL)
-        ck_assert_msg(v == NULL, "[%s] %s\n  expected NULL\n  actual   \"%s\"", scene->label,
-                      sql, test_visible(v));
-    else
-        ck_assert_msg(v != NULL && strcmp(v, expected) == 0,
-                      "[%s] %s\n  expected \"%s\"\n  actual   %s%s%s", scene->label, sql,
-                      test_visible(expected), v ? "\"" : "", v ? test_visible(v) : "NULL", v ? "\"" : "");
-    free(v);
-    free(sql);
-}
-
 static void expect_phone(const char *extension, const char *column, const char *expected)
 {
-    expect_db(expected, "SELECT %s FROM phones WHERE extension='%s' AND server_ip='10.0.9.8'",
+    test_expect_db(expected, "SELECT %s FROM phones WHERE extension='%s' AND server_ip='10.0.9.8'",
               column, extension);
 }
 
 static void expect_api_log(const char *column, const char *expected)
 {
-    expect_db(expected, "SELECT %s FROM vicidial_api_log ORDER BY api_id DESC LIMIT 1", column);
+    test_expect_db(expected, "SELECT %s FROM vicidial_api_log ORDER BY api_id DESC LIMIT 1", column);
 }
 
 /* The newest vicidial_api_urls.url. */
 static void expect_api_url(const char *expected)
 {
-    expect_db(expected, "SELECT url FROM vicidial_api_urls ORDER BY api_id DESC LIMIT 1");
+    test_expect_db(expected, "SELECT url FROM vicidial_api_urls ORDER BY api_id DESC LIMIT 1");
 }
 
 static char *page_url(void)
@@ -165,7 +129,7 @@ static char *multipart(const char *boundary, const char *const *pairs)
 /* The seed's phone was stored as the plain GET stores it. */
 static void expect_seed_row(void)
 {
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), 1);
     expect_phone("55000", "login", "55000");
     expect_phone("55000", "pass", "test");
     expect_phone("55000", "dialplan_number", "55000");
@@ -310,14 +274,14 @@ START_TEST(test_optional_parameters_omitted_or_empty_are_the_same)
     for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
         char *sql = test_printf("SELECT count(DISTINCT %s) FROM phones WHERE extension IN ('55000','55001')",
                         same[i]);
-        ck_assert_msg(dbn("%s", sql) == 1, "[%s] %s differs between omitted and empty",
+        ck_assert_msg(test_db_count("%s", sql) == 1, "[%s] %s differs between omitted and empty",
                       scene->label, same[i]);
     }
     expect_phone("55001", "phone_context", "default");
     expect_phone("55001", "user_group", "---ALL---");
     expect_phone("55001", "webphone_auto_answer", "Y");
     expect_phone("55001", "template_id", "");
-    expect_db("INSERT INTO phones SET  extension='55001', dialplan_number='55000',"
+    test_expect_db("INSERT INTO phones SET  extension='55001', dialplan_number='55000',"
               " voicemail_id='55000', login='55001', pass='test', server_ip='10.0.9.8',"
               " protocol='SIP', conf_secret='test', fullname='Extension 55000',"
               " local_gmt='-5.00', outbound_cid='7275551212', phone_context='default',"
@@ -331,7 +295,7 @@ START_TEST(test_last_duplicate_wins)
     get_expect(SEED "&extension=11111&extension=55000&phone_login=first&phone_login=second",
                SEED_OK);
     expect_phone("55000", "login", "second");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='11111'"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='11111'"), 0);
 }
 END_TEST
 
@@ -357,7 +321,7 @@ START_TEST(test_pair_without_equals_sign_is_empty)
     get_expect(SEED "&extension&",
                "ERROR: add_phone YOU MUST USE ALL REQUIRED FIELDS: |6666||55000|55000|55000|test"
                "|10.0.9.8|SIP|test|Extension 55000|-5.00|7275551212\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), 0);
 }
 END_TEST
 
@@ -458,7 +422,7 @@ START_TEST(test_post_json_body_is_ignored)
                                "{\"extension\":\"77777\",\"phone_login\":\"77777\"}");
     expect_reply("POST ?SEED with a JSON body", &r, SEED_OK);
     expect_seed_row();
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='77777'"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='77777'"), 0);
     expect_api_log("value", "");
 }
 END_TEST
@@ -470,7 +434,7 @@ START_TEST(test_get_beats_post_per_name)
     expect_reply("POST ?extension= with body extension=77777", &r,
                  "ERROR: add_phone YOU MUST USE ALL REQUIRED FIELDS: |6666||55000|55000|55000"
                  "|test|10.0.9.8|SIP|test|Extension 55000|-5.00|7275551212\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones"), 0);
     expect_api_log("result", "ERROR");
     expect_api_log("value", "77777");
     expect_api_url(test_printf("%s?" SEED "&extension=&GET-AND-POST=Y&extension=77777", page_url()));
@@ -480,7 +444,7 @@ START_TEST(test_get_beats_post_per_name)
              "extension=77777&phone_context=postctx");
     expect_reply("POST ?SEED with body extension=77777&phone_context=postctx", &r, SEED_OK);
     expect_phone("55000", "phone_context", "postctx");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='77777'"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='77777'"), 0);
     expect_api_log("value", "postctx");
 }
 END_TEST

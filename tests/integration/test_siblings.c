@@ -20,45 +20,6 @@
     "SELECT GROUP_CONCAT(server_ip, ':', rebuild_conf_files ORDER BY server_ip) FROM servers"
 #define WHERE_55000 " WHERE extension='55000' and server_ip='10.0.9.8'"
 
-static char *dbv(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *dbv(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *sql = test_vprintf(f, ap);
-    va_end(ap);
-    return testdb_value(&scene->db, "%s", sql);
-}
-
-static long dbn(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static long dbn(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *sql = test_vprintf(f, ap);
-    va_end(ap);
-    return testdb_count(&scene->db, "%s", sql);
-}
-
-static void expect_db(const char *expected, const char *f, ...)
-    __attribute__((format(printf, 2, 3)));
-static void expect_db(const char *expected, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *sql = test_vprintf(f, ap);
-    va_end(ap);
-    char *got = testdb_value(&scene->db, "%s", sql);
-    if (expected == NULL)
-        ck_assert_msg(got == NULL, "[%s] %s: expected NULL, got '%s'", scene->label, sql,
-                      test_visible(got));
-    else
-        ck_assert_msg(got != NULL && strcmp(got, expected) == 0,
-                      "[%s] %s:\n  expected '%s'\n  actual   '%s'", scene->label, sql,
-                      test_visible(expected), got ? test_visible(got) : "(NULL)");
-    free(got);
-}
-
 /* GET ?query and assert the exact body. */
 static void call(const char *query, const char *expected)
 {
@@ -74,10 +35,10 @@ static void expect_api_log(const char *function, const char *result, const char 
                            const char *data)
 {
     const char *q = "SELECT %s FROM vicidial_api_log ORDER BY api_id DESC LIMIT 1";
-    expect_db(function, q, "function");
-    expect_db(result, q, "result");
-    expect_db(reason, q, "result_reason");
-    expect_db(data, q, "data");
+    test_expect_db(function, q, "function");
+    test_expect_db(result, q, "result");
+    test_expect_db(reason, q, "result_reason");
+    test_expect_db(data, q, "data");
 }
 
 /* The newest vicidial_admin_log row. */
@@ -85,18 +46,18 @@ static void expect_admin_log(const char *section, const char *type, const char *
                              const char *code, const char *sql, const char *notes)
 {
     const char *q = "SELECT %s FROM vicidial_admin_log ORDER BY admin_log_id DESC LIMIT 1";
-    expect_db(section, q, "event_section");
-    expect_db(type, q, "event_type");
-    expect_db(record, q, "record_id");
-    expect_db(code, q, "event_code");
-    expect_db(sql, q, "event_sql");
-    expect_db(notes, q, "event_notes");
-    expect_db("6666", q, "user");
+    test_expect_db(section, q, "event_section");
+    test_expect_db(type, q, "event_type");
+    test_expect_db(record, q, "record_id");
+    test_expect_db(code, q, "event_code");
+    test_expect_db(sql, q, "event_sql");
+    test_expect_db(notes, q, "event_notes");
+    test_expect_db("6666", q, "user");
 }
 
 static long admin_rows(void)
 {
-    return dbn("SELECT count(*) FROM vicidial_admin_log");
+    return test_db_count("SELECT count(*) FROM vicidial_admin_log");
 }
 
 static void add_55000(void)
@@ -125,7 +86,7 @@ static void add_user(const char *user, const char *admin_access, const char *del
  */
 static void up_error(const char *extra, const char *reason, const char *data)
 {
-    char *before = dbv("SELECT CONCAT_WS('|', dialplan_number, voicemail_id, login, local_gmt,"
+    char *before = test_db_value("SELECT CONCAT_WS('|', dialplan_number, voicemail_id, login, local_gmt,"
                        " email, active, outbound_alt_cid, phone_ring_timeout, template_id,"
                        " install_directory) FROM phones" WHERE_55000);
     long admin = admin_rows();
@@ -133,10 +94,10 @@ static void up_error(const char *extra, const char *reason, const char *data)
     char *want = test_printf("ERROR: update_phone %s: |6666|%s\n", reason, data);
     call(q, want);
     ck_assert_int_eq(admin_rows(), admin);
-    expect_db(before, "SELECT CONCAT_WS('|', dialplan_number, voicemail_id, login, local_gmt,"
+    test_expect_db(before, "SELECT CONCAT_WS('|', dialplan_number, voicemail_id, login, local_gmt,"
                       " email, active, outbound_alt_cid, phone_ring_timeout, template_id,"
                       " install_directory) FROM phones" WHERE_55000);
-    expect_db("10.0.9.8:N,192.168.198.5:N", SERVER_FLAGS);
+    test_expect_db("10.0.9.8:N,192.168.198.5:N", SERVER_FLAGS);
     expect_api_log("update_phone", "ERROR", test_printf("update_phone %s", reason), data);
 }
 
@@ -149,7 +110,7 @@ START_TEST(update_phone_permission)
     call("source=test&user=noadm&pass=x1234&function=update_phone&extension=55000"
          "&server_ip=10.0.9.8&active=N",
          "ERROR: update_phone USER DOES NOT HAVE PERMISSION TO UPDATE PHONES: |noadm|0\n");
-    expect_db("Y", "SELECT active FROM phones" WHERE_55000);
+    test_expect_db("Y", "SELECT active FROM phones" WHERE_55000);
     expect_api_log("update_phone", "ERROR",
                    "update_phone USER DOES NOT HAVE PERMISSION TO UPDATE PHONES", "0");
 }
@@ -185,15 +146,15 @@ START_TEST(update_phone_visibility)
     testdb_exec(&scene->db, "UPDATE phones SET user_group='ADMIN'" WHERE_55000);
     call(UP "&active=N",
          "ERROR: update_phone PHONE DOES NOT EXIST ON THIS SERVER: |6666|10.0.9.8|55000\n");
-    expect_db("Y", "SELECT active FROM phones" WHERE_55000);
+    test_expect_db("Y", "SELECT active FROM phones" WHERE_55000);
 
     testdb_exec(&scene->db, "UPDATE phones SET user_group='---ALL---'" WHERE_55000);
     call(UP "&active=N", UPDATED);
-    expect_db("N", "SELECT active FROM phones" WHERE_55000);
+    test_expect_db("N", "SELECT active FROM phones" WHERE_55000);
 
     testdb_exec(&scene->db, "UPDATE phones SET user_group='AGENTS'" WHERE_55000);
     call(UP "&active=Y", UPDATED);
-    expect_db("Y", "SELECT active FROM phones" WHERE_55000);
+    test_expect_db("Y", "SELECT active FROM phones" WHERE_55000);
 }
 END_TEST
 
@@ -203,12 +164,12 @@ START_TEST(update_phone_delete)
     long admin = admin_rows();
     call(UP "&delete_phone=Y&active=BOGUS",
          "SUCCESS: update_phone PHONE HAS BEEN DELETED - 6666|55000|10.0.9.8|\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones WHERE extension='55000'"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones WHERE extension='55000'"), 0);
     ck_assert_int_eq(admin_rows(), admin + 1);
     expect_admin_log("PHONES", "DELETE", "55000", "ADMIN API DELETE PHONE",
                      "DELETE FROM phones WHERE extension='55000' and server_ip='10.0.9.8'|",
                      "phone: 55000|10.0.9.8");
-    expect_db("10.0.9.8:Y,192.168.198.5:N", SERVER_FLAGS);
+    test_expect_db("10.0.9.8:Y,192.168.198.5:N", SERVER_FLAGS);
     expect_api_log("update_phone", "SUCCESS", "update_phone PHONE HAS BEEN DELETED",
                    "55000|10.0.9.8|");
 }
@@ -221,7 +182,7 @@ START_TEST(update_phone_delete_needs_right)
     long admin = admin_rows();
     call(UP "&delete_phone=Y",
          "NOTICE: update_phone USER DOES NOT HAVE PERMISSION TO DELETE PHONES: |6666|0\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones" WHERE_55000), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones" WHERE_55000), 1);
     ck_assert_int_eq(admin_rows(), admin);
     expect_api_log("update_phone", "NOTICE",
                    "update_phone USER DOES NOT HAVE PERMISSION TO DELETE PHONES", "0");
@@ -232,8 +193,8 @@ START_TEST(update_phone_lowercase_y_does_not_delete)
 {
     add_55000();
     call(UP "&delete_phone=y", UPDATED);
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones" WHERE_55000), 1);
-    expect_db("MODIFY", "SELECT event_type FROM vicidial_admin_log ORDER BY admin_log_id DESC LIMIT 1");
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones" WHERE_55000), 1);
+    test_expect_db("MODIFY", "SELECT event_type FROM vicidial_admin_log ORDER BY admin_log_id DESC LIMIT 1");
 }
 END_TEST
 
@@ -256,15 +217,15 @@ START_TEST(update_phone_all_fields)
         " ,webphone_auto_answer='N' ,use_external_server_ip='Y' ,template_id='SIPdefault'"
         " ,on_hook_agent='Y' WHERE extension='55000' and server_ip='10.0.9.8'|",
         "phone: 55000|10.0.9.8");
-    expect_db("9999|N|7275551212|88|newl|pp|IAX2|rr|New Name|ctx|a@b.com|ADMIN|1234567|30|Y"
+    test_expect_db("9999|N|7275551212|88|newl|pp|IAX2|rr|New Name|ctx|a@b.com|ADMIN|1234567|30|Y"
               "|Y|N|Y|SIPdefault|Y|",
               "SELECT CONCAT_WS('|', dialplan_number, active, outbound_cid, voicemail_id, login,"
               " pass, protocol, conf_secret, fullname, phone_context, email, user_group,"
               " outbound_alt_cid, phone_ring_timeout, delete_vm_after_email, is_webphone,"
               " webphone_auto_answer, use_external_server_ip, template_id, on_hook_agent,"
               " install_directory) FROM phones" WHERE_55000);
-    ck_assert_int_eq(dbn("SELECT local_gmt = -6 FROM phones" WHERE_55000), 1);
-    expect_db("10.0.9.8:Y,192.168.198.5:N", SERVER_FLAGS);
+    ck_assert_int_eq(test_db_count("SELECT local_gmt = -6 FROM phones" WHERE_55000), 1);
+    test_expect_db("10.0.9.8:Y,192.168.198.5:N", SERVER_FLAGS);
     expect_api_log("update_phone", "SUCCESS", "update_phone PHONE HAS BEEN UPDATED",
                    "55000|10.0.9.8|");
 }
@@ -281,8 +242,8 @@ START_TEST(update_phone_no_fields)
                      "UPDATE phones SET install_directory=''       WHERE extension='55000'"
                      " and server_ip='10.0.9.8'|",
                      "phone: 55000|10.0.9.8");
-    expect_db("", "SELECT install_directory FROM phones" WHERE_55000);
-    expect_db("Y", "SELECT active FROM phones" WHERE_55000);
+    test_expect_db("", "SELECT install_directory FROM phones" WHERE_55000);
+    test_expect_db("Y", "SELECT active FROM phones" WHERE_55000);
 }
 END_TEST
 
@@ -332,7 +293,7 @@ START_TEST(update_phone_blank_clears_and_invalid_flags_are_ignored)
     call(UP "&email=--BLANK--&phone_context=--BLANK--&phone_full_name=--BLANK--"
             "&registration_password=--BLANK--&active=y&is_webphone=yes&on_hook_agent=1",
          UPDATED);
-    expect_db("||||Y|N|N",
+    test_expect_db("||||Y|N|N",
               "SELECT CONCAT_WS('|', email, phone_context, fullname, conf_secret, active,"
               " is_webphone, on_hook_agent) FROM phones" WHERE_55000);
 }
@@ -342,7 +303,7 @@ START_TEST(update_phone_voicemail_blank_is_stored)
 {
     add_55000();
     call(UP "&voicemail_id=--BLANK--", UPDATED);
-    expect_db("BLANK", "SELECT voicemail_id FROM phones" WHERE_55000);
+    test_expect_db("BLANK", "SELECT voicemail_id FROM phones" WHERE_55000);
 }
 END_TEST
 
@@ -356,11 +317,11 @@ START_TEST(update_phone_login_conflict_needs_both_different)
     testdb_exec(&scene->db, "UPDATE servers SET rebuild_conf_files='N'");
 
     up_error("&phone_login=L2", "LOGIN ALREADY EXISTS", "L2");
-    expect_db("55000", "SELECT login FROM phones" WHERE_55000);
+    test_expect_db("55000", "SELECT login FROM phones" WHERE_55000);
 
     /* Same server, other extension: not counted. */
     call(UP "&phone_login=L3", UPDATED);
-    expect_db("L3", "SELECT login FROM phones" WHERE_55000);
+    test_expect_db("L3", "SELECT login FROM phones" WHERE_55000);
 }
 END_TEST
 
@@ -372,7 +333,7 @@ START_TEST(add_alias_success)
     long admin = admin_rows();
     call(ADDA "&alias_id=al1&alias_name=Alias+One&phone_logins=55000",
          "SUCCESS: add_phone_alias PHONE ALIAS HAS BEEN ADDED - 6666|al1|Alias One|55000\n");
-    expect_db("al1|Alias One|55000|---ALL---",
+    test_expect_db("al1|Alias One|55000|---ALL---",
               "SELECT CONCAT_WS('|', alias_id, alias_name, logins_list, user_group)"
               " FROM phones_alias WHERE alias_id='al1'");
     ck_assert_int_eq(admin_rows(), admin + 1);
@@ -380,7 +341,7 @@ START_TEST(add_alias_success)
                      "INSERT INTO phones_alias (alias_id,alias_name,logins_list)"
                      " values('al1','Alias One','55000')|",
                      "phones: 55000");
-    expect_db("10.0.9.8:N,192.168.198.5:N", SERVER_FLAGS);
+    test_expect_db("10.0.9.8:N,192.168.198.5:N", SERVER_FLAGS);
     expect_api_log("add_phone_alias", "SUCCESS", "add_phone_alias PHONE ALIAS HAS BEEN ADDED",
                    "al1|Alias One|55000");
 }
@@ -399,7 +360,7 @@ START_TEST(add_alias_errors)
     expect_api_log("add_phone_alias", "ERROR", "add_phone_alias PHONE DOES NOT EXIST", "nope");
     call(ADDA "&alias_id=al2&alias_name=Two&phone_logins=55000,",
          "ERROR: add_phone_alias PHONE DOES NOT EXIST: |6666|\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones_alias"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones_alias"), 0);
     ck_assert_int_eq(admin_rows(), admin);
 
     call(ADDA "&alias_id=al1&alias_name=Alias+One&phone_logins=55000",
@@ -408,7 +369,7 @@ START_TEST(add_alias_errors)
          "ERROR: add_phone_alias PHONE ALIAS ALREADY EXISTS: |6666|al1\n");
     expect_api_log("add_phone_alias", "ERROR", "add_phone_alias PHONE ALIAS ALREADY EXISTS",
                    "al1");
-    expect_db("Alias One", "SELECT alias_name FROM phones_alias WHERE alias_id='al1'");
+    test_expect_db("Alias One", "SELECT alias_name FROM phones_alias WHERE alias_id='al1'");
     ck_assert_int_eq(admin_rows(), admin + 1);
 }
 END_TEST
@@ -428,7 +389,7 @@ START_TEST(update_alias_rename)
     long admin = admin_rows();
     call(UPA "&alias_id=al1&alias_name=New+Name",
          "SUCCESS: update_phone_alias PHONE ALIAS HAS BEEN UPDATED - 6666|al1|\n");
-    expect_db("New Name|55000", "SELECT CONCAT_WS('|', alias_name, logins_list) FROM phones_alias"
+    test_expect_db("New Name|55000", "SELECT CONCAT_WS('|', alias_name, logins_list) FROM phones_alias"
                                 " WHERE alias_id='al1'");
     ck_assert_int_eq(admin_rows(), admin + 1);
     expect_admin_log("PHONEALIASES", "MODIFY", "al1", "ADMIN API UPDATE PHONE",
@@ -445,7 +406,7 @@ START_TEST(update_alias_delete)
     long admin = admin_rows();
     call(UPA "&alias_id=al1&delete_alias=Y",
          "SUCCESS: update_phone_alias PHONE ALIAS HAS BEEN DELETED - 6666|al1\n");
-    ck_assert_int_eq(dbn("SELECT count(*) FROM phones_alias"), 0);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM phones_alias"), 0);
     ck_assert_int_eq(admin_rows(), admin + 1);
     expect_admin_log("PHONEALIASES", "DELETE", "al1", "ADMIN API DELETE PHONE ALIAS",
                      "DELETE FROM phones_alias where alias_id='al1'|", "");
@@ -475,7 +436,7 @@ START_TEST(update_alias_notices_and_errors)
          " |6666|0\n");
     expect_api_log("update_phone_alias", "NOTICE",
                    "update_phone_alias USER DOES NOT HAVE PERMISSION TO DELETE PHONE ALIASES", "0");
-    expect_db("Alias One|55000", "SELECT CONCAT_WS('|', alias_name, logins_list) FROM phones_alias"
+    test_expect_db("Alias One|55000", "SELECT CONCAT_WS('|', alias_name, logins_list) FROM phones_alias"
                                  " WHERE alias_id='al1'");
     ck_assert_int_eq(admin_rows(), admin);
 }

@@ -178,3 +178,51 @@ char *test_visible(const char *s)
     *o = '\0';
     return out;
 }
+
+char *test_db_value(const char *f, ...)
+{
+    va_list ap;
+    char *sql, *v;
+
+    va_start(ap, f);
+    sql = test_vprintf(f, ap);
+    va_end(ap);
+    v = testdb_value(&scene->db, "%s", sql);
+    free(sql);
+    return v;
+}
+
+long test_db_count(const char *f, ...)
+{
+    va_list ap;
+    char *sql;
+    long n;
+
+    va_start(ap, f);
+    sql = test_vprintf(f, ap);
+    va_end(ap);
+    n = testdb_count(&scene->db, "%s", sql);
+    free(sql);
+    return n;
+}
+
+void test_expect_db(const char *expected, const char *f, ...)
+{
+    va_list ap;
+    char *sql, *v;
+
+    va_start(ap, f);
+    sql = test_vprintf(f, ap);
+    va_end(ap);
+    v = testdb_value(&scene->db, "%s", sql);
+    if (expected == NULL)
+        ck_assert_msg(v == NULL, "[%s] %s\n  expected NULL\n  actual   \"%s\"", scene->label,
+                      sql, test_visible(v));
+    else
+        ck_assert_msg(v != NULL && strcmp(v, expected) == 0,
+                      "[%s] %s\n  expected \"%s\"\n  actual   %s%s%s", scene->label, sql,
+                      test_visible(expected), v ? "\"" : "", v ? test_visible(v) : "NULL",
+                      v ? "\"" : "");
+    free(v);
+    free(sql);
+}

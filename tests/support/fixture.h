@@ -46,6 +46,15 @@ char *test_vprintf(const char *fmt, va_list ap);
  * failure messages.  malloc'd. */
 char *test_visible(const char *s);
 
+/* Queries on the scene's database (scene->db), printf-style:
+ * test_db_value: the first column of the first row, malloc'd (NULL for SQL
+ * NULL or no row); test_db_count: the same as a number;
+ * test_expect_db: assert the value is expected (NULL: SQL NULL or no row). */
+char *test_db_value(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+long test_db_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void test_expect_db(const char *expected, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* GET /vicidial/non_agent_api.php?<query>, asserting a reply came back. */
 struct http_reply api_get(const char *query);
 
