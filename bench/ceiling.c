@@ -5,7 +5,8 @@
  * beside the daemon, on the same database, in the same run.
  *
  *   ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS -d SECONDS
- *           -m nonagentd|nonagentd-17|vicidial|vicidial-connect -t TAG
+ *           -m nonagentd|nonagentd-error|nonagentd-17|vicidial|vicidial-connect
+ *           -t TAG
  *           [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]
  *
  * Modes:
@@ -25,6 +26,11 @@
  *                      INSERT ... SELECT, api url insert (logs.c); each
  *                      prepared once per connection and executed with
  *                      string parameters, as db/pool.c does;
+ *   nonagentd-error    the 4 prepared statements nonagentd runs for
+ *                      add_phone's SERVER DOES NOT EXIST answer (what
+ *                      bench/server_error.lua asks): the first read (with a
+ *                      server count of 0), last-login update, api log
+ *                      insert, api url insert;
  *   nonagentd-17       the 17 statements of the same call before commit
  *                      e67fcf6 ("Fewer round trips": auth count, API user
  *                      row and permission count apart; extension and login
@@ -88,7 +94,7 @@ static struct {
     .http_port = 8080, .conns = 1, .seconds = 10,
 };
 
-enum mode { MODE_NONAGENTD, MODE_NONAGENTD_17, MODE_VICIDIAL, MODE_VICIDIAL_CONNECT };
+enum mode { MODE_NONAGENTD, MODE_NONAGENTD_ERROR, MODE_NONAGENTD_17, MODE_VICIDIAL, MODE_VICIDIAL_CONNECT };
 static enum mode mode;
 
 static char hostname[256];
@@ -574,6 +580,56 @@ release:
     return 0;
 }
 
+/* add_phone's SERVER DOES NOT EXIST, nonagentd's way: what
+ * bench/server_error.lua makes the daemon run.  0, or -1 after an error. */
+static int call_nonagentd_error(struct worker *w, int *unexpected)
+{
+    static const char query[] =
+        "source=bench&function=add_phone&user=%s&pass=%s&extension=77001"
+        "&dialplan_number=77001&voicemail_id=77001&phone_login=77001&phone_pass=test"
+        "&server_ip=10.9.9.9&protocol=SIP&registration_password=test"
+        "&phone_full_name=Bench+error&local_gmt=-5.00&outbound_cid=7275551212";
+    struct row r;
+    char before[32], now[32], url[1024], api_id_s[24];
+    unsigned long long affected = 0, api_id = 0;
+    const char *ip = "127.0.0.1", *user = opt.api_user;
+
+    snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
+    now_text(now, sizeof now);
+    snprintf(url, sizeof url, "%s?", api_page);
+    snprintf(url + strlen(url), sizeof url - strlen(url), query, opt.api_user, opt.api_pass);
+    *unexpected = 0;
+    {
+        const char *a[] = { "10.9.9.9", user, opt.api_pass, before };
+        if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
+            return -1;
+        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
+              strcmp(r.col[16], "0") == 0))
+            *unexpected = 1;
+    }
+    {
+        const char *a[] = { ip, user };
+        if (run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL) != 0)
+            return -1;
+    }
+    {
+        const char *c[] = { user, "", "add_phone", "", "ERROR",
+                            "add_phone SERVER DOES NOT EXIST", "bench", "10.9.9.9", now,
+                            "0.000500", webserver_name, hostname, api_page };
+        if (run_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id) != 0)
+            return -1;
+        if (affected != 1)
+            *unexpected = 1;   /* the webserver and url rows are the daemon's */
+    }
+    snprintf(api_id_s, sizeof api_id_s, "%llu", api_id);
+    {
+        const char *a[] = { api_id_s, ip, url };
+        if (run_stmt(w, S_API_URL, a, 3, NULL, NULL, NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- VICIdial mode: text protocol, escaped values ---------------------- */
 
 struct sqlbuf {
@@ -798,7 +854,8 @@ static void *worker_main(void *arg)
     if (mode != MODE_VICIDIAL_CONNECT) {
         w->m = connect_db();
         if (!w->m ||
-            ((mode == MODE_NONAGENTD || mode == MODE_NONAGENTD_17) && prepare_all(w) != 0))
+            ((mode == MODE_NONAGENTD || mode == MODE_NONAGENTD_ERROR ||
+              mode == MODE_NONAGENTD_17) && prepare_all(w) != 0))
             atomic_store(&start_failed, 1);
     }
     pthread_barrier_wait(&ready);     /* every connection open before the clock */
@@ -812,6 +869,8 @@ static void *worker_main(void *arg)
 
         if (mode == MODE_NONAGENTD || mode == MODE_NONAGENTD_17) {
             rc = call_nonagentd(w, n, mode == MODE_NONAGENTD_17, &unexp);
+        } else if (mode == MODE_NONAGENTD_ERROR) {
+            rc = call_nonagentd_error(w, &unexp);
         } else if (mode == MODE_VICIDIAL) {
             rc = call_vicidial(w->m, w->tid, n, &unexp);
         } else {
@@ -869,7 +928,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS -d SECONDS\n"
-            "               -m nonagentd|nonagentd-17|vicidial|vicidial-connect -t TAG\n"
+            "               -m nonagentd|nonagentd-error|nonagentd-17|vicidial|vicidial-connect\n"
+            "               -t TAG\n"
             "               [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]\n");
     exit(2);
 }
@@ -902,6 +962,8 @@ int main(int argc, char **argv)
         usage();
     if (strcmp(opt.mode, "nonagentd") == 0)
         mode = MODE_NONAGENTD;
+    else if (strcmp(opt.mode, "nonagentd-error") == 0)
+        mode = MODE_NONAGENTD_ERROR;
     else if (strcmp(opt.mode, "nonagentd-17") == 0)
         mode = MODE_NONAGENTD_17;
     else if (strcmp(opt.mode, "vicidial") == 0)
