@@ -180,6 +180,7 @@ port=""
 # can be holding the port.
 for _ in $(seq 1 50); do
     p=$((20000 + RANDOM % 12000))
+    case $p in *443*) continue;; esac   # VICIdial makes such a port https
     if ! port_in_use "$p"; then port=$p; break; fi
 done
 [ -n "$port" ] || die "no free TCP port found"

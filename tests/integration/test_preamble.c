@@ -1006,6 +1006,36 @@ START_TEST(webserver_and_url_rows_are_found_again_not_duplicated)
 }
 END_TEST
 
+/* apiPAGE as VICIdial builds it: https when SERVER_PORT's digits contain
+ * "443" anywhere (its own pattern test), the port left out for 80 and 443. */
+START_TEST(api_page_scheme_and_port_follow_the_host_header_as_vicidial_decides)
+{
+    static const struct {
+        const char *host, *page;
+    } cases[] = {
+        { "pbx.example:8443", "https://pbx.example:8443" API },
+        { "pbx.example:443", "https://pbx.example" API },
+        { "pbx.example:24436", "https://pbx.example:24436" API },
+        { "pbx.example:80", "http://pbx.example" API },
+        { "pbx.example:8080", "http://pbx.example:8080" API },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char req[512];
+        struct http_reply r;
+        int n = snprintf(req, sizeof req,
+                         "GET " API "?function=nosuch&" AUTHED " HTTP/1.1\r\nHost: %s\r\n"
+                         "Connection: close\r\n\r\n", cases[i].host);
+
+        ck_assert_int_eq(http_raw(scene->daemon.port, req, (size_t)n, &r), 0);
+        ck_assert_str_eq(r.body, NO_FUNCTION);
+        http_reply_free(&r);
+        expect_sql(cases[i].page, "SELECT u.url FROM vicidial_api_log l"
+                   " JOIN vicidial_urls u ON u.url_id = l.api_url ORDER BY l.api_id DESC LIMIT 1");
+    }
+}
+END_TEST
+
 /* ---- the daemon's request log ----------------------------------------- */
 
 static size_t count_lines(const char *s)
@@ -1156,6 +1186,7 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, post_only_request_logs_its_data_twice_and_the_last_post_value);
     tcase_add_test(tc, get_and_post_request_logs_query_then_post_and_the_last_post_value);
     tcase_add_test(tc, webserver_and_url_rows_are_found_again_not_duplicated);
+    tcase_add_test(tc, api_page_scheme_and_port_follow_the_host_header_as_vicidial_decides);
 
     tc = tcase(s, "request_log");
     tcase_add_test(tc, daemon_log_has_one_line_per_request_and_never_the_password);

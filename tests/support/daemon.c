@@ -20,7 +20,9 @@
 
 /* A port below the kernel's ephemeral range (32768 and up), so that no
  * client connection of a concurrent test can take it between this check
- * and the daemon's bind. */
+ * and the daemon's bind; and none whose digits contain "443", which makes
+ * the API log's page https as VICIdial decides (tests expect http from
+ * their Host: localhost:PORT, and test that rule on its own). */
 unsigned daemon_free_port(void)
 {
     static unsigned seed;
@@ -29,10 +31,14 @@ unsigned daemon_free_port(void)
         seed = (unsigned)getpid() * 7919u + (unsigned)time(NULL);
     for (int attempt = 0; attempt < 200; attempt++) {
         struct sockaddr_in sa = { .sin_family = AF_INET };
+        char digits[16];
         unsigned port = 20000 + (seed = seed * 1103515245u + 12345u) % 12000;
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        int ok;
+        int fd, ok;
 
+        snprintf(digits, sizeof digits, "%u", port);
+        if (strstr(digits, "443"))
+            continue;
+        fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd < 0)
             return 0;
         sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
