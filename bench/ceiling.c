@@ -435,6 +435,48 @@ static int find_or_add(struct worker *w, int find, int add, const char *const *v
     return -1;
 }
 
+/* apilog.c: the api log row and its url row.  The row resolves its
+ * webserver and url ids in one INSERT ... SELECT; when that adds nothing
+ * (the ids are not there yet), and always before e67fcf6 (v17), the ids
+ * are looked up, or added, first.  0, or -1 after an error. */
+static int write_api_log(struct worker *w, int v17, const char *result, const char *reason,
+                         const char *data, const char *now, const char *url)
+{
+    const char *user = opt.api_user, *ip = "127.0.0.1";
+    unsigned long long affected = 0, api_id = 0;
+    char ws[24], url_id[24], api_id_s[24];
+    int inserted = 0;
+
+    if (!v17) {
+        const char *c[] = { user, "", "add_phone", "", result, reason, "bench", data, now,
+                            "0.000500", webserver_name, hostname, api_page };
+        if (run_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id) != 0)
+            return -1;
+        inserted = affected == 1;
+    }
+    if (!inserted) {
+        const char *a[] = { webserver_name, hostname };
+        const char *b[] = { api_page };
+        if (find_or_add(w, S_WS_FIND, S_WS_ADD, a, 2, &w->ws_id) != 0)
+            return -1;
+        if (find_or_add(w, S_URL_FIND, S_URL_ADD, b, 1, &w->url_id) != 0)
+            return -1;
+        snprintf(ws, sizeof ws, "%llu", w->ws_id);
+        snprintf(url_id, sizeof url_id, "%llu", w->url_id);
+        const char *d[] = { user, "", "add_phone", "", result, reason, "bench", data, now,
+                            "0.000500", ws, url_id };
+        if (run_stmt(w, S_API_LOG, d, 12, NULL, &affected, &api_id) != 0)
+            return -1;
+    }
+    snprintf(api_id_s, sizeof api_id_s, "%llu", api_id);
+    {
+        const char *a[] = { api_id_s, ip, url };
+        if (run_stmt(w, S_API_URL, a, 3, NULL, NULL, NULL) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* One successful add_phone, nonagentd's way (v17: before e67fcf6).
  * Returns 0, or -1 after an error; *unexpected set when an answer was not
  * a success's. */
@@ -442,8 +484,8 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
 {
     struct call_values v;
     struct row r;
-    char before[32], ws[24], url[24], api_id_s[24];
-    unsigned long long affected = 0, api_id = 0;
+    char before[32];
+    unsigned long long affected = 0;
     const char *ip = "127.0.0.1", *user = opt.api_user;
     int rc = -1;
 
@@ -544,40 +586,8 @@ release:
         if (run_stmt(w, S_REBUILD, a, 1, NULL, NULL, NULL) != 0)
             return -1;
     }
-    /* apilog.c: the api log row (its webserver and url ids), its url row */
-    {
-        const char *a[] = { webserver_name, hostname };
-        const char *b[] = { api_page };
-        int inserted = 0;
-        if (!v17) {
-            const char *c[] = { user, "", "add_phone", "", "SUCCESS",
-                                "add_phone PHONE HAS BEEN ADDED", "bench", v.data, v.now,
-                                "0.000500", webserver_name, hostname, api_page };
-            if (run_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id) != 0)
-                return -1;
-            inserted = affected == 1;
-        }
-        if (!inserted) {
-            if (find_or_add(w, S_WS_FIND, S_WS_ADD, a, 2, &w->ws_id) != 0)
-                return -1;
-            if (find_or_add(w, S_URL_FIND, S_URL_ADD, b, 1, &w->url_id) != 0)
-                return -1;
-            snprintf(ws, sizeof ws, "%llu", w->ws_id);
-            snprintf(url, sizeof url, "%llu", w->url_id);
-            const char *d[] = { user, "", "add_phone", "", "SUCCESS",
-                                "add_phone PHONE HAS BEEN ADDED", "bench", v.data, v.now,
-                                "0.000500", ws, url };
-            if (run_stmt(w, S_API_LOG, d, 12, NULL, &affected, &api_id) != 0)
-                return -1;
-        }
-    }
-    snprintf(api_id_s, sizeof api_id_s, "%llu", api_id);
-    {
-        const char *a[] = { api_id_s, ip, v.url };
-        if (run_stmt(w, S_API_URL, a, 3, NULL, NULL, NULL) != 0)
-            return -1;
-    }
-    return 0;
+    return write_api_log(w, v17, "SUCCESS", "add_phone PHONE HAS BEEN ADDED", v.data, v.now,
+                         v.url);
 }
 
 /* add_phone's SERVER DOES NOT EXIST, nonagentd's way: what
@@ -590,8 +600,7 @@ static int call_nonagentd_error(struct worker *w, int *unexpected)
         "&server_ip=10.9.9.9&protocol=SIP&registration_password=test"
         "&phone_full_name=Bench+error&local_gmt=-5.00&outbound_cid=7275551212";
     struct row r;
-    char before[32], now[32], url[1024], api_id_s[24];
-    unsigned long long affected = 0, api_id = 0;
+    char before[32], now[32], url[1024];
     const char *ip = "127.0.0.1", *user = opt.api_user;
 
     snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
@@ -612,22 +621,8 @@ static int call_nonagentd_error(struct worker *w, int *unexpected)
         if (run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL) != 0)
             return -1;
     }
-    {
-        const char *c[] = { user, "", "add_phone", "", "ERROR",
-                            "add_phone SERVER DOES NOT EXIST", "bench", "10.9.9.9", now,
-                            "0.000500", webserver_name, hostname, api_page };
-        if (run_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id) != 0)
-            return -1;
-        if (affected != 1)
-            *unexpected = 1;   /* the webserver and url rows are the daemon's */
-    }
-    snprintf(api_id_s, sizeof api_id_s, "%llu", api_id);
-    {
-        const char *a[] = { api_id_s, ip, url };
-        if (run_stmt(w, S_API_URL, a, 3, NULL, NULL, NULL) != 0)
-            return -1;
-    }
-    return 0;
+    return write_api_log(w, 0, "ERROR", "add_phone SERVER DOES NOT EXIST", "10.9.9.9", now,
+                         url);
 }
 
 /* ---- VICIdial mode: text protocol, escaped values ---------------------- */

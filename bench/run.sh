@@ -591,6 +591,8 @@ dirty=$(git -C "$top" status --porcelain -- server db CMakeLists.txt 2>/dev/null
 field() { awk -F'\t' -v k="$1" -v nm="$2" -v n="$3" -v c="$4" '$1==k && $2==nm && $3==n {print $c; exit}' "$tsv"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) printf "%.2f", a/b; else printf "-" }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) printf "%.0f%%", 100*a/b; else printf "-" }'; }
+# a percentage already computed, rounded ("-" when empty)
+pctv() { awk -v r="$1" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-" }'; }
 
 {
     echo "# nonagentd benchmark results"
@@ -661,8 +663,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) prin
         b32=$(cut -f6 <<<"$rt" | grep . | median %.1f); bratio=$(cut -f8 <<<"$rt" | grep . | median %.1f)
         bp99=$(cut -f9 <<<"$rt" | grep . | median %.2f)
         printf '| median | %s | | %s | %s | %s | | %s | %s |\n' "$a32" \
-            "$(awk -v r="$aratio" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-" }')" "$ap99" "$b32" \
-            "$(awk -v r="$bratio" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-" }')" "$bp99"
+            "$(pctv "$aratio")" "$ap99" "$b32" "$(pctv "$bratio")" "$bp99"
         echo
         echo "The comparison with VICIdial below uses these medians."
         echo
@@ -679,10 +680,11 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b+0 > 0) prin
     [ -n "$b32" ] || b32=$(field wrk b 32 4)
     [ -n "$ap99" ] || ap99=$(field wrk a 32 6)
     [ -n "$bp99" ] || bp99=$(field wrk b 32 6)
-    [ -n "$aratio" ] || aratio=$(awk -v a="$a32" -v b="$(field ceiling nonagentd 32 4)" 'BEGIN { if (a != "" && b+0 > 0) print 100*a/b }')
-    [ -n "$bratio" ] || bratio=$(awk -v a="$b32" -v b="$(field ceiling nonagentd-error 32 4)" 'BEGIN { if (a != "" && b+0 > 0) print 100*a/b }')
+    # (one round: the same ratios as the Ratios table)
+    share() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b+0 > 0) print 100*a/b }'; }
+    [ -n "$aratio" ] || aratio=$(share "$a32" "$(field ceiling nonagentd 32 4)")
+    [ -n "$bratio" ] || bratio=$(share "$b32" "$(field ceiling nonagentd-error 32 4)")
     c32=$(field wrk c 32 4)
-    pctv() { awk -v r="$1" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-" }'; }
     echo "Against VICIdial 2.14 on Apache + mod_php (issue 8's anchor, 32 connections):"
     echo
     echo "| at 32 connections | VICIdial | nonagentd | ratio | target |"
