@@ -231,17 +231,13 @@ static size_t post_process(enum post post, char *s, size_t n)
     return n;
 }
 
-char *filter_param(const char *name, const char *in, size_t len, int non_latin,
-                   size_t *out_len)
+size_t filter_param_into(const char *name, const char *in, size_t len, int non_latin,
+                         char *out)
 {
     const struct rule *r = find_rule(name);
     const unsigned char *bytes = (const unsigned char *)in;
-    /* Filters only delete or swap one byte for another: len + 1 suffices. */
-    char *out = malloc(len + 1);
     size_t n = 0;
 
-    if (!out)
-        return NULL;
     if (r && len > 0) {
         if (non_latin && (r->classes & LETTERS))
             n = keep_unicode(r, bytes, len, out);
@@ -250,6 +246,19 @@ char *filter_param(const char *name, const char *in, size_t len, int non_latin,
         n = post_process(r->post, out, n);
     }
     out[n] = '\0';
+    return n;
+}
+
+char *filter_param(const char *name, const char *in, size_t len, int non_latin,
+                   size_t *out_len)
+{
+    /* Filters only delete or swap one byte for another: len + 1 suffices. */
+    char *out = malloc(len + 1);
+    size_t n;
+
+    if (!out)
+        return NULL;
+    n = filter_param_into(name, in, len, non_latin, out);
     if (out_len)
         *out_len = n;
     return out;

@@ -24,4 +24,9 @@ int filter_known(const char *name);
 char *filter_param(const char *name, const char *in, size_t len, int non_latin,
                    size_t *out_len);
 
+/* The same into out, which has room for len + 1 bytes; returns the
+ * filtered length (out is NUL-terminated). */
+size_t filter_param_into(const char *name, const char *in, size_t len, int non_latin,
+                         char *out);
+
 #endif

@@ -56,15 +56,11 @@ static int hex_value(unsigned char c)
 }
 
 /* PHP's urldecode(): '+' is a space, %HH a byte; a '%' not followed by two
- * hex digits is copied and scanning goes on after it.  Returns a malloc'd
- * NUL-terminated copy (decoding never grows the data), or NULL on OOM. */
-static char *form_decode(const char *s, size_t len, size_t *out_len)
+ * hex digits is copied and scanning goes on after it.  Decoding never grows
+ * the data: out has room for len + 1 bytes.  Returns the decoded length;
+ * out is NUL-terminated. */
+static size_t form_decode_into(const char *s, size_t len, char *out)
 {
-    if (len == SIZE_MAX)
-        return NULL;
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -81,7 +77,18 @@ static char *form_decode(const char *s, size_t len, size_t *out_len)
         }
     }
     out[o] = '\0';
-    *out_len = o;
+    return o;
+}
+
+/* The same into a malloc'd copy, or NULL on OOM. */
+static char *form_decode(const char *s, size_t len, size_t *out_len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    *out_len = form_decode_into(s, len, out);
     return out;
 }
 
@@ -94,9 +101,9 @@ static int starts_with(const char *s, size_t len, const char *prefix)
 /* Browsers trust cookies named __Host-x / __Secure-x, so PHP drops any
  * variable that only got such a name through mangling.  It applies this to
  * every key it stores, GET and POST too, not only cookies. */
-static int forbidden_name(const char *name, size_t len, const char *premangled)
+static int forbidden_name(const char *name, size_t len, const char *premangled,
+                          size_t pl)
 {
-    size_t pl = strlen(premangled);
     if (starts_with(name, len, "__Host-") &&
         !starts_with(premangled, pl, "__Host-"))
         return 1;
@@ -127,17 +134,12 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
         raw++;
         n--;
     }
+    const char *pre = raw;                /* unmangled, for the __Host- check */
     char *buf = malloc(n + 1);
-    char *pre = malloc(n + 1);            /* kept for the __Host- check */
-    if (!buf || !pre) {
-        free(buf);
-        free(pre);
+    if (!buf)
         return -1;
-    }
     memcpy(buf, raw, n);
     buf[n] = '\0';
-    memcpy(pre, raw, n);
-    pre[n] = '\0';
 
     /* The base name: '.' and ' ' become '_' up to the first '['. */
     size_t base = 0;
@@ -151,7 +153,7 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
     if (base == 0) {
         kind = NAME_SKIP;
     } else if (base == n) {
-        kind = forbidden_name(buf, n, pre) ? NAME_SKIP : NAME_PLAIN;
+        kind = forbidden_name(buf, n, pre, n) ? NAME_SKIP : NAME_PLAIN;
     } else {
         kind = NAME_ARRAY;
         size_t open = base;               /* index of the current '[' */
@@ -179,7 +181,7 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
                             if (buf[j] == ' ' || buf[j] == '.' || buf[j] == '[')
                                 buf[j] = '_';
                         base = n;
-                        kind = forbidden_name(buf, n, pre) ? NAME_SKIP
+                        kind = forbidden_name(buf, n, pre, n) ? NAME_SKIP
                                                            : NAME_PLAIN;
                     }
                     break;
@@ -188,7 +190,7 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
             }
             /* The top-level name itself is checked before PHP creates the
              * array; deeper keys only lose their value, not the array. */
-            if (level == 1 && forbidden_name(buf, base, pre)) {
+            if (level == 1 && forbidden_name(buf, base, pre, n)) {
                 kind = NAME_SKIP;
                 break;
             }
@@ -198,7 +200,6 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
         }
     }
 
-    free(pre);
     if (kind == NAME_SKIP) {
         free(buf);
         return NAME_SKIP;
@@ -279,16 +280,20 @@ static int parse_pair(struct param_list *p, const char *s, size_t len)
     const char *eq = memchr(s, '=', len);
     size_t name_len = eq ? (size_t)(eq - s) : len;
     size_t vlen = 0, nlen = 0;
+    char small[128];            /* names are short: decode on the stack */
     char *value = eq ? form_decode(eq + 1, len - name_len - 1, &vlen)
                      : form_decode("", 0, &vlen);
-    char *name = form_decode(s, name_len, &nlen);
+    char *name = name_len < sizeof small ? small : malloc(name_len + 1);
     if (!value || !name) {
         free(value);
-        free(name);
+        if (name != small)
+            free(name);
         return -1;
     }
+    nlen = form_decode_into(s, name_len, name);
     int rc = register_pair(p, name, nlen, value, vlen);
-    free(name);
+    if (name != small)
+        free(name);
     return rc;
 }
 
@@ -336,7 +341,7 @@ int params_add(struct param_list *p, const char *raw_name, size_t name_len,
 const struct param *params_find(const struct param_list *p, const char *name)
 {
     for (size_t i = p->n; i-- > 0;)
-        if (strcmp(p->v[i].name, name) == 0)
+        if (p->v[i].name[0] == name[0] && strcmp(p->v[i].name, name) == 0)
             return &p->v[i];
     return NULL;
 }

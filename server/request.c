@@ -6,6 +6,7 @@
 #include "server/request.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,32 +125,50 @@ const char *request_raw(const struct request *r, const char *name, size_t *len,
     return p->value;
 }
 
+/* Every filtered value lives in one block (r->field_block): a request
+ * allocates once here, not once per field. */
 int request_filter_fields(struct request *r)
 {
     size_t n = sizeof FIELD_NAMES / sizeof FIELD_NAMES[0];
+    const char *raw[REQUEST_MAX_FIELDS];
+    size_t raw_len[REQUEST_MAX_FIELDS];
+    size_t total = 0;
+    char *out;
 
-    for (int i = 0; i < r->nfields; i++)
-        free(r->fields[i].value);
+    free(r->field_block);
+    r->field_block = NULL;
     r->nfields = 0;
-
-    for (size_t i = 0; i < n && i < REQUEST_MAX_FIELDS; i++) {
-        size_t len = 0;
+    if (n > REQUEST_MAX_FIELDS)
+        n = REQUEST_MAX_FIELDS;
+    for (size_t i = 0; i < n; i++) {
         int is_array = 0;
-        const char *raw = request_raw(r, FIELD_NAMES[i], &len, &is_array);
-        struct field *f = &r->fields[r->nfields];
 
+        raw_len[i] = 0;
+        raw[i] = request_raw(r, FIELD_NAMES[i], &raw_len[i], &is_array);
         /* PHP dies with a 500 on an array where a string is expected;
          * nonagentd reads it as missing and answers as for a missing field. */
-        if (!raw || is_array) {
-            raw = "";
-            len = 0;
+        if (!raw[i] || is_array) {
+            raw[i] = "";
+            raw_len[i] = 0;
         }
-        f->name = FIELD_NAMES[i];
-        f->value = filter_param(FIELD_NAMES[i], raw, len, r->settings.use_non_latin, &f->len);
-        if (!f->value)
+        if (raw_len[i] >= SIZE_MAX - total - 1)
             return -1;
-        r->nfields++;
+        total += raw_len[i] + 1;    /* a filtered value is never longer */
     }
+    out = malloc(total ? total : 1);
+    if (!out)
+        return -1;
+    r->field_block = out;
+    for (size_t i = 0; i < n; i++) {
+        struct field *f = &r->fields[i];
+
+        f->name = FIELD_NAMES[i];
+        f->value = out;
+        f->len = filter_param_into(FIELD_NAMES[i], raw[i], raw_len[i],
+                                   r->settings.use_non_latin, out);
+        out += f->len + 1;
+    }
+    r->nfields = (int)n;
     r->function = request_field(r, "function");
     r->user = request_field(r, "user");
     r->source = request_field(r, "source");
@@ -159,15 +178,15 @@ int request_filter_fields(struct request *r)
 const char *request_field(const struct request *r, const char *name)
 {
     for (int i = 0; i < r->nfields; i++)
-        if (strcmp(r->fields[i].name, name) == 0)
+        if (r->fields[i].name[0] == name[0] && strcmp(r->fields[i].name, name) == 0)
             return r->fields[i].value;
     return "";
 }
 
 void request_free(struct request *r)
 {
-    for (int i = 0; i < r->nfields; i++)
-        free(r->fields[i].value);
+    free(r->field_block);
+    r->field_block = NULL;
     r->nfields = 0;
     params_free(&r->get);
     params_free(&r->post);

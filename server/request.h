@@ -66,6 +66,7 @@ struct request {
     struct settings settings;
     struct field fields[REQUEST_MAX_FIELDS];
     int nfields;
+    char *field_block;          /* holds every fields[].value */
     const char *function;       /* filtered; "" when missing */
     const char *user;           /* filtered, as the client spelled it */
     const char *source;
