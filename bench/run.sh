@@ -10,7 +10,7 @@
 # bench/bcrypt_ref.c, starts a private MariaDB (tests/harness/mariadb.sh)
 # with the schema and demo data, starts the daemon on a free 127.0.0.1 port,
 # and measures with wrk and the Lua scripts bench/*.lua, over 1, 8, 32 and
-# 256 connections (wrk -t2 -cN -dSECONDS --latency):
+# 256 connections (wrk -t1 -cN -dSECONDS --latency):
 #   (a) add_phone successes, a unique extension and login per request;
 #   (b) add_phone's SERVER DOES NOT EXIST error path;
 #   (c) function=version;
@@ -32,6 +32,9 @@
 #   BENCH_THREADS=            the daemon's --threads (empty: its default,
 #                             2 per core)
 #   BENCH_TIMEOUT=10          wrk's per-request timeout, seconds
+#   BENCH_WRK_THREADS=1       wrk's threads: one drives 256 connections at
+#                             many times these rates, and a second only takes
+#                             CPU from the daemon and MariaDB on the same cores
 #   BENCH_IDLE=1000           idle connections for the RSS check (held 5 s)
 #   BENCH_SCENARIOS="a b c d e" which scenarios to run
 #   BENCH_CONNECT_CONNS=32    connection counts at which the ceiling also runs
@@ -71,6 +74,7 @@ top=$PWD
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNS:-"1 8 32 256"}
 THREADS=${BENCH_THREADS:-}
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
 ROUND_CONNS=${BENCH_ROUND_CONNS-32}
 TIMEOUT=${BENCH_TIMEOUT:-10}
@@ -88,6 +92,7 @@ BUDGET=${BENCH_BUDGET:-480}
 case $SECONDS_PER_RUN in ''|*[!0-9]*) echo "BENCH_SECONDS must be a whole number" >&2; exit 1;; esac
 [ "$SECONDS_PER_RUN" -ge 1 ] && [ "$SECONDS_PER_RUN" -le 600 ] ||
     { echo "BENCH_SECONDS must be 1..600" >&2; exit 1; }
+case $WRK_THREADS in ''|*[!0-9]*|0) echo "BENCH_WRK_THREADS must be 1 or more" >&2; exit 1;; esac
 for n in $CONNS; do
     case $n in ''|*[!0-9]*) echo "BENCH_CONNS: '$n' is not a number" >&2; exit 1;; esac
     [ "$n" -ge 1 ] && [ "$n" -le 999 ] || { echo "BENCH_CONNS: 1..999" >&2; exit 1; }
@@ -318,7 +323,7 @@ printf 'kind\tname\tconns\trate\tp50_ms\tp99_ms\tstmts_per_call\texec_per_call\t
 # One wrk run: scenario letter, its Lua script, connections, API user, pass.
 wrk_run() {
     local sc=$1 script=$2 n=$3 user=$4 pass=$5
-    local t=$((n < 2 ? n : 2)) tag="${sc}${n}${round#1}${attempt}" f=$out/wrk-$sc-$n-$round$attempt.txt
+    local t=$((n < WRK_THREADS ? n : WRK_THREADS)) tag="${sc}${n}${round#1}${attempt}" f=$out/wrk-$sc-$n-$round$attempt.txt
     local rows0 rows1 st0 st1 off line
     wait_quiet
     say "($sc) $script, $n connections, $SECONDS_PER_RUN s"
@@ -598,7 +603,7 @@ pctv() { awk -v r="$1" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-"
     echo "# nonagentd benchmark results"
     echo
     echo "Machine: $cores x $cpu (${mhz} MHz), ${mem} GiB; $(uname -sr). $db_settings."
-    echo "Source: commit $commit. Daemon: build-bench/nonagentd (Release), $threads_desc. wrk -t2 (-t1 at 1 connection), $SECONDS_PER_RUN s per run, --timeout ${TIMEOUT}s. Total run time ${run_seconds} s."
+    echo "Source: commit $commit. Daemon: build-bench/nonagentd (Release), $threads_desc. wrk -t$WRK_THREADS, $SECONDS_PER_RUN s per run, --timeout ${TIMEOUT}s. Total run time ${run_seconds} s."
     echo
     echo "One request alone (SHOW GLOBAL STATUS deltas):"
     echo
