@@ -54,6 +54,7 @@ struct http_req {
     char *body;
     size_t body_len, body_cap;
     struct MHD_PostProcessor *pp;
+    int field_kept;             /* the multipart field being read was added */
     struct request req;
     struct work work;           /* queued for a worker; see run_request */
     struct MHD_Connection *conn;
@@ -216,19 +217,16 @@ static enum MHD_Result on_multipart_field(void *cls, enum MHD_ValueKind kind, co
     (void)transfer_encoding;
     if (!key || filename)
         return MHD_YES;   /* file uploads are $_FILES, not $_POST */
-    if (off == 0)
-        return params_add(&h->req.post, key, strlen(key), data ? data : "", size) == 0
-                   ? MHD_YES : MHD_NO;
-    /* A value delivered in pieces: extend the last pair. */
-    struct param *p = &h->req.post.v[h->req.post.n - 1];
-    char *grown = realloc(p->value, p->value_len + size + 1);
-    if (!grown)
-        return MHD_NO;
-    memcpy(grown + p->value_len, data, size);
-    p->value = grown;
-    p->value_len += size;
-    p->value[p->value_len] = '\0';
-    return MHD_YES;
+    if (off == 0) {
+        int rc = params_add(&h->req.post, key, strlen(key), data ? data : "", size);
+        h->field_kept = rc == 1;
+        return rc < 0 ? MHD_NO : MHD_YES;
+    }
+    /* A value delivered in pieces: the rest of the pair just added, or of
+     * one PHP does not register (a skipped name), which stays dropped. */
+    if (!h->field_kept)
+        return MHD_YES;
+    return params_extend_last(&h->req.post, data, size) == 0 ? MHD_YES : MHD_NO;
 }
 
 static int append_body(struct http_req *h, const char *data, size_t size)

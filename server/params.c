@@ -36,10 +36,8 @@ void params_init(struct param_list *p)
 
 void params_free(struct param_list *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->v[i].name);
-        free(p->v[i].value);
-    }
+    for (size_t i = 0; i < p->n; i++)
+        free(p->v[i].name);    /* the value shares its allocation */
     free(p->v);
     params_init(p);
 }
@@ -80,18 +78,6 @@ static size_t form_decode_into(const char *s, size_t len, char *out)
     return o;
 }
 
-/* The same into a malloc'd copy, or NULL on OOM. */
-static char *form_decode(const char *s, size_t len, size_t *out_len)
-{
-    if (len == SIZE_MAX)
-        return NULL;
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
-    *out_len = form_decode_into(s, len, out);
-    return out;
-}
-
 static int starts_with(const char *s, size_t len, const char *prefix)
 {
     size_t n = strlen(prefix);
@@ -123,9 +109,11 @@ static int is_c_space(char c)
  * Mangle a decoded name exactly as php_register_variable_ex does.  The name
  * is a C string there, so it ends at its first NUL byte.  On NAME_PLAIN,
  * NAME_ARRAY and NAME_DELETE *out is the malloc'd name (the base name for
- * arrays); on NAME_SKIP it is NULL.  Returns -1 on OOM.
+ * arrays), with `extra` more bytes from offset *extra_at, where the caller
+ * puts the value; on NAME_SKIP *out is NULL.  Returns -1 on OOM.
  */
-static int mangle_name(const char *raw, size_t raw_len, char **out)
+static int mangle_name(const char *raw, size_t raw_len, size_t extra, char **out,
+                       size_t *extra_at)
 {
     *out = NULL;
     const char *nul = memchr(raw, '\0', raw_len);
@@ -135,9 +123,12 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
         n--;
     }
     const char *pre = raw;                /* unmangled, for the __Host- check */
-    char *buf = malloc(n + 1);
+    if (extra > SIZE_MAX - n - 1)
+        return -1;
+    char *buf = malloc(n + 1 + extra);
     if (!buf)
         return -1;
+    *extra_at = n + 1;
     memcpy(buf, raw, n);
     buf[n] = '\0';
 
@@ -209,7 +200,8 @@ static int mangle_name(const char *raw, size_t raw_len, char **out)
     return kind;
 }
 
-/* Append, taking ownership of name and value (freed on failure). */
+/* Append, taking ownership of name, whose allocation also holds value
+ * (freed on failure). */
 static int push(struct param_list *p, char *name, char *value, size_t vlen,
                 int is_array)
 {
@@ -231,7 +223,6 @@ static int push(struct param_list *p, char *name, char *value, size_t vlen,
     return 0;
 oom:
     free(name);
-    free(value);
     return -1;
 }
 
@@ -240,61 +231,63 @@ static void remove_name(struct param_list *p, const char *name)
 {
     size_t keep = 0;
     for (size_t i = 0; i < p->n; i++) {
-        if (strcmp(p->v[i].name, name) == 0) {
+        if (strcmp(p->v[i].name, name) == 0)
             free(p->v[i].name);
-            free(p->v[i].value);
-        } else {
+        else
             p->v[keep++] = p->v[i];
-        }
     }
     p->n = keep;
 }
 
-/* Register one pair whose name is decoded (not yet mangled); takes
- * ownership of value. */
-static int register_pair(struct param_list *p, const char *name,
-                         size_t name_len, char *value, size_t vlen)
+/* Register one pair: its name decoded but not yet mangled, and its value's
+ * bytes, form-decoded here when `decode`.  Name and value share one
+ * allocation.  1: appended; 0: PHP registers nothing; -1: OOM. */
+static int register_pair(struct param_list *p, const char *name, size_t name_len,
+                         const char *value, size_t value_len, int decode)
 {
-    char *mangled;
-    int kind = mangle_name(name, name_len, &mangled);
-    if (kind < 0) {
-        free(value);
+    char *block;
+    size_t at = 0, vlen;
+
+    if (value_len == SIZE_MAX)
         return -1;
-    }
-    if (kind == NAME_SKIP) {
-        free(value);
+    int kind = mangle_name(name, name_len, value_len + 1, &block, &at);
+    if (kind < 0)
+        return -1;
+    if (kind == NAME_SKIP)
         return 0;
-    }
     if (kind == NAME_DELETE) {
-        remove_name(p, mangled);
-        free(mangled);
-        free(value);
+        remove_name(p, block);
+        free(block);
         return 0;
     }
-    return push(p, mangled, value, vlen, kind == NAME_ARRAY);
+    if (decode) {
+        vlen = form_decode_into(value, value_len, block + at);
+    } else {
+        if (value_len)
+            memcpy(block + at, value, value_len);
+        block[at + value_len] = '\0';
+        vlen = value_len;
+    }
+    return push(p, block, block + at, vlen, kind == NAME_ARRAY) == 0 ? 1 : -1;
 }
 
-/* One "name=value" piece: decode both halves and register. */
+/* One "name=value" piece: decode the name and register the pair. */
 static int parse_pair(struct param_list *p, const char *s, size_t len)
 {
     const char *eq = memchr(s, '=', len);
     size_t name_len = eq ? (size_t)(eq - s) : len;
-    size_t vlen = 0, nlen = 0;
     char small[128];            /* names are short: decode on the stack */
-    char *value = eq ? form_decode(eq + 1, len - name_len - 1, &vlen)
-                     : form_decode("", 0, &vlen);
     char *name = name_len < sizeof small ? small : malloc(name_len + 1);
-    if (!value || !name) {
-        free(value);
-        if (name != small)
-            free(name);
+    size_t nlen;
+    int rc;
+
+    if (!name)
         return -1;
-    }
     nlen = form_decode_into(s, name_len, name);
-    int rc = register_pair(p, name, nlen, value, vlen);
+    rc = register_pair(p, name, nlen, eq ? eq + 1 : "", eq ? len - name_len - 1 : 0, 1);
     if (name != small)
         free(name);
-    return rc;
+    return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -326,16 +319,32 @@ int params_parse_urlencoded(struct param_list *p, const char *data, size_t len)
 int params_add(struct param_list *p, const char *raw_name, size_t name_len,
                const char *value, size_t value_len)
 {
-    if (value_len == SIZE_MAX)
-        return -1;
-    char *copy = malloc(value_len + 1);
-    if (!copy)
-        return -1;
-    if (value_len)
-        memcpy(copy, value, value_len);
-    copy[value_len] = '\0';
     return register_pair(p, raw_name ? raw_name : "", raw_name ? name_len : 0,
-                         copy, value_len);
+                         value ? value : "", value ? value_len : 0, 0);
+}
+
+int params_extend_last(struct param_list *p, const char *data, size_t size)
+{
+    struct param *e;
+    size_t at;
+    char *grown;
+
+    if (p->n == 0)
+        return -1;
+    e = &p->v[p->n - 1];
+    at = (size_t)(e->value - e->name);
+    if (size > SIZE_MAX - at - e->value_len - 1)
+        return -1;
+    grown = realloc(e->name, at + e->value_len + size + 1);
+    if (!grown)
+        return -1;
+    e->name = grown;
+    e->value = grown + at;
+    if (size)
+        memcpy(e->value + e->value_len, data, size);
+    e->value_len += size;
+    e->value[e->value_len] = '\0';
+    return 0;
 }
 
 const struct param *params_find(const struct param_list *p, const char *name)

@@ -21,8 +21,10 @@
 #include <stddef.h>
 
 struct param {
-    char *name;        /* mangled, NUL-terminated; for arrays the base name */
-    char *value;       /* decoded; may contain NUL bytes, see value_len */
+    char *name;        /* mangled, NUL-terminated; for arrays the base name;
+                          the pair's one allocation */
+    char *value;       /* decoded; may contain NUL bytes, see value_len;
+                          inside name's allocation */
     size_t value_len;
     int is_array;      /* name had [..]: PHP would make this an array;
                           value is then the element's value, informational */
@@ -41,9 +43,15 @@ void params_free(struct param_list *p);
 int params_parse_urlencoded(struct param_list *p, const char *data, size_t len);
 
 /* Append one pair whose value is already decoded (multipart bodies); the
- * raw name is mangled here.  0, or -1 on OOM. */
+ * raw name is mangled here.  1 when the pair was appended, 0 when PHP
+ * would register nothing (a skipped or deleted name), -1 on OOM. */
 int params_add(struct param_list *p, const char *raw_name, size_t name_len,
                const char *value, size_t value_len);
+
+/* Append data to the value of the last pair (a multipart value that
+ * arrives in pieces); only after params_add returned 1 for that pair.
+ * 0, or -1 on OOM or when there is no pair. */
+int params_extend_last(struct param_list *p, const char *data, size_t size);
 
 /* The last pair with this (mangled) name, or NULL. */
 const struct param *params_find(const struct param_list *p, const char *name);

@@ -416,6 +416,45 @@ START_TEST(test_post_multipart_body)
 }
 END_TEST
 
+/* libmicrohttpd hands a long multipart value over in pieces.  The pieces of
+ * a field PHP does not register ("[x": no name) are dropped, those of a
+ * registered one ("zz") make up its value, and neither touches the pairs
+ * around them. */
+START_TEST(test_post_multipart_long_values)
+{
+    static const char *const pairs[] = {
+        "source", "test", "function", "add_phone", "user", "6666", "pass", "1234",
+        "extension", "55000", "dialplan_number", "55000", "voicemail_id", "55000",
+        "phone_login", "55000", "phone_pass", "test", "server_ip", "10.0.9.8",
+        "protocol", "SIP", "registration_password", "test", "local_gmt", "-5.00",
+        "outbound_cid", "7275551212", "phone_full_name", "Extension 55000", NULL,
+    };
+    const char *boundary = "----nonagentdBoundaryLong";
+    size_t long_len = 40000, cap = 2 * long_len + 32768, n = 0;
+    char *body = malloc(cap), *fields = multipart(boundary, pairs);
+    char *filler = malloc(long_len + 1);
+
+    memset(filler, 'A', long_len);
+    filler[long_len] = '\0';
+    n += (size_t)snprintf(body + n, cap - n,
+                          "--%s\r\nContent-Disposition: form-data; name=\"[x\"\r\n\r\n%s\r\n"
+                          "--%s\r\nContent-Disposition: form-data; name=\"zz\"\r\n\r\n%s\r\n",
+                          boundary, filler, boundary, filler);
+    snprintf(body + n, cap - n, "%s", fields);
+    struct http_reply r =
+        post(API, "multipart/form-data; boundary=----nonagentdBoundaryLong", body);
+
+    expect_reply("POST multipart with long values", &r, SEED_OK);
+    expect_seed_row();
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_urls"
+                                   " WHERE url LIKE '%%zz=AAAA%%' AND url NOT LIKE '%%[x=%%'"
+                                   " AND LENGTH(url) > 40000"), 1);
+    free(filler);
+    free(fields);
+    free(body);
+}
+END_TEST
+
 START_TEST(test_post_json_body_is_ignored)
 {
     struct http_reply r = post(API "?" SEED, "application/json",
@@ -572,6 +611,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_post_urlencoded_body);
     tcase_add_test(tc, test_post_urlencoded_body_with_charset);
     tcase_add_test(tc, test_post_multipart_body);
+    tcase_add_test(tc, test_post_multipart_long_values);
     tcase_add_test(tc, test_post_json_body_is_ignored);
     tcase_add_test(tc, test_get_beats_post_per_name);
     tcase_add_test(tc, test_last_duplicate_wins_in_post_body);

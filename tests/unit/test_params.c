@@ -314,14 +314,31 @@ START_TEST(params_add_mangles_without_decoding)
 {
     struct param_list p;
     params_init(&p);
-    ck_assert_int_eq(params_add(&p, " a.b", 4, "v+%41", 5), 0);
-    ck_assert_int_eq(params_add(&p, "c%2E", 4, "x\0y", 3), 0);
-    ck_assert_int_eq(params_add(&p, "d[]", 3, "1", 1), 0);
+    ck_assert_int_eq(params_add(&p, " a.b", 4, "v+%41", 5), 1);
+    ck_assert_int_eq(params_add(&p, "c%2E", 4, "x\0y", 3), 1);
+    ck_assert_int_eq(params_add(&p, "d[]", 3, "1", 1), 1);
     ck_assert_int_eq(params_add(&p, "", 0, "skipped", 7), 0);
     EXPECT_NAMES(p, "a_b", "c%2E", "d");
     EXPECT_VALUE(p, "a_b", "v+%41");
     EXPECT_VALUE(p, "c%2E", "x\0y");
     ck_assert_int_eq(p.v[2].is_array, 1);
+    params_free(&p);
+}
+END_TEST
+
+START_TEST(extend_last_grows_the_last_value)
+{
+    struct param_list p;
+    params_init(&p);
+    ck_assert_int_eq(params_extend_last(&p, "x", 1), -1);    /* no pair yet */
+    ck_assert_int_eq(params_add(&p, "a", 1, "1", 1), 1);
+    ck_assert_int_eq(params_add(&p, "b.c", 3, "xy", 2), 1);
+    ck_assert_int_eq(params_extend_last(&p, "z\0w", 3), 0);
+    ck_assert_int_eq(params_extend_last(&p, "", 0), 0);
+    EXPECT_NAMES(p, "a", "b_c");
+    EXPECT_VALUE(p, "a", "1");
+    EXPECT_VALUE(p, "b_c", "xyz\0w");
+    ck_assert_int_eq(p.v[1].value[p.v[1].value_len], '\0');
     params_free(&p);
 }
 END_TEST
@@ -515,6 +532,7 @@ static Suite *params_suite(void)
     tcase_add_test(names, nesting_64_levels_is_an_array);
     tcase_add_test(names, nesting_65_levels_deletes_the_name);
     tcase_add_test(names, params_add_mangles_without_decoding);
+    tcase_add_test(names, extend_last_grows_the_last_value);
     suite_add_tcase(s, names);
 
     TCase *view = tcase_create("php array view");
