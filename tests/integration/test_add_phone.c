@@ -838,6 +838,48 @@ START_TEST(test_success_writes_api_log_and_api_url_rows)
 }
 END_TEST
 
+/* A success and an error on the daemon at port, the api log's webserver and
+ * url rows missing at first: each answer writes the login stamp, its
+ * api_log row and its api_urls row, and the first adds the two rows the log
+ * points at. */
+static void expect_log_rows_on(unsigned port)
+{
+    struct http_reply r;
+
+    testdb_exec(&scene->db, "DELETE FROM vicidial_webservers");
+    testdb_exec(&scene->db, "DELETE FROM vicidial_urls");
+    testdb_exec(&scene->db, "UPDATE vicidial_users SET last_login_date='2001-01-01 00:00:01',"
+                " last_ip='' WHERE user='6666'");
+    ck_assert_int_eq(http_get(port, "/vicidial/non_agent_api.php?" SEED, &r), 0);
+    ck_assert_str_eq(r.body ? r.body : "", SEED_OK);
+    http_reply_free(&r);
+    test_expect_db("127.0.0.1", "SELECT last_ip FROM vicidial_users WHERE user='6666'");
+    test_expect_db("1", "SELECT ABS(TIMESTAMPDIFF(SECOND, last_login_date, NOW())) <= 5"
+                   " FROM vicidial_users WHERE user='6666'");
+    testdb_exec(&scene->db, "UPDATE vicidial_users SET last_ip='' WHERE user='6666'");
+    ck_assert_int_eq(http_get(port, "/vicidial/non_agent_api.php?" SEED "&server_ip=10.0.9.9",
+                              &r), 0);
+    ck_assert_str_eq(r.body ? r.body : "", "ERROR: add_phone SERVER DOES NOT EXIST: |6666|10.0.9.9\n");
+    http_reply_free(&r);
+    test_expect_db("127.0.0.1", "SELECT last_ip FROM vicidial_users WHERE user='6666'");
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_webservers"), 1);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_urls"), 1);
+    test_expect_db("SUCCESS,ERROR", "SELECT GROUP_CONCAT(result ORDER BY api_id)"
+                   " FROM vicidial_api_log");
+    /* every log row has its url row, and points at the two rows */
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_log a"
+                                   " JOIN vicidial_api_urls u ON u.api_id=a.api_id"
+                                   " JOIN vicidial_webservers w ON w.webserver_id=a.webserver"
+                                   " JOIN vicidial_urls v ON v.url_id=a.api_url"), 2);
+    ck_assert_int_eq(test_db_count("SELECT count(*) FROM vicidial_api_urls"), 2);
+}
+
+START_TEST(test_logged_answers_write_stamp_log_and_url_rows)
+{
+    expect_log_rows_on(scene->daemon.port);
+}
+END_TEST
+
 /* Every error path of 2.2 in one place: only the api_log row is written,
  * data as printed (the allowed-functions error logs ''). */
 START_TEST(test_every_error_path_writes_only_its_api_log_row)
@@ -1149,6 +1191,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_rebuild_flag_set_only_on_that_server);
     tcase_add_test(tc, test_rebuild_flag_needs_generate_conf_and_active_asterisk);
     tcase_add_test(tc, test_success_writes_api_log_and_api_url_rows);
+    tcase_add_test(tc, test_logged_answers_write_stamp_log_and_url_rows);
     tcase_add_test(tc, test_every_error_path_writes_only_its_api_log_row);
     suite_add_tcase(s, tc);
 
