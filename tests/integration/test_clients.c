@@ -396,16 +396,18 @@ START_TEST(test_post_urlencoded_body_with_charset)
 }
 END_TEST
 
+/* The seed's fields as name, value, ..., NULL, for multipart bodies. */
+static const char *const SEED_PAIRS[] = {
+    "source", "test", "function", "add_phone", "user", "6666", "pass", "1234",
+    "extension", "55000", "dialplan_number", "55000", "voicemail_id", "55000",
+    "phone_login", "55000", "phone_pass", "test", "server_ip", "10.0.9.8",
+    "protocol", "SIP", "registration_password", "test", "local_gmt", "-5.00",
+    "outbound_cid", "7275551212", "phone_full_name", "Extension 55000", NULL,
+};
+
 START_TEST(test_post_multipart_body)
 {
-    static const char *const pairs[] = {
-        "source", "test", "function", "add_phone", "user", "6666", "pass", "1234",
-        "extension", "55000", "dialplan_number", "55000", "voicemail_id", "55000",
-        "phone_login", "55000", "phone_pass", "test", "server_ip", "10.0.9.8",
-        "protocol", "SIP", "registration_password", "test", "local_gmt", "-5.00",
-        "outbound_cid", "7275551212", "phone_full_name", "Extension 55000", NULL,
-    };
-    char *body = multipart("----nonagentdBoundary7MA4YWxk", pairs);
+    char *body = multipart("----nonagentdBoundary7MA4YWxk", SEED_PAIRS);
     struct http_reply r =
         post(API, "multipart/form-data; boundary=----nonagentdBoundary7MA4YWxk", body);
 
@@ -422,16 +424,9 @@ END_TEST
  * around them. */
 START_TEST(test_post_multipart_long_values)
 {
-    static const char *const pairs[] = {
-        "source", "test", "function", "add_phone", "user", "6666", "pass", "1234",
-        "extension", "55000", "dialplan_number", "55000", "voicemail_id", "55000",
-        "phone_login", "55000", "phone_pass", "test", "server_ip", "10.0.9.8",
-        "protocol", "SIP", "registration_password", "test", "local_gmt", "-5.00",
-        "outbound_cid", "7275551212", "phone_full_name", "Extension 55000", NULL,
-    };
     const char *boundary = "----nonagentdBoundaryLong";
     size_t long_len = 40000, cap = 2 * long_len + 32768, n = 0;
-    char *body = malloc(cap), *fields = multipart(boundary, pairs);
+    char *body = malloc(cap), *fields = multipart(boundary, SEED_PAIRS);
     char *filler = malloc(long_len + 1);
 
     memset(filler, 'A', long_len);
