@@ -263,15 +263,11 @@ START_TEST(without_a_settings_row_version_and_add_phone_still_answer)
     body = api_body("function=version");
     expect_version_line(body, "-5\\.00", "-5\\.00");
     free(body);
-    body = api_add_phone("");
-    ck_assert_str_eq(body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|55000\n");
-    free(body);
-    body = api_add_phone("&extension=55001&phone_login=55001&server_ip=10.9.9.9");
-    ck_assert_str_eq(body, "ERROR: add_phone SERVER DOES NOT EXIST: |6666|10.9.9.9\n");
-    free(body);
-    body = api_add_phone("&extension=55002&phone_login=55002&pass=wrong");
-    ck_assert_str_eq(body, "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
-    free(body);
+    expect_add_phone("", "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|55000\n");
+    expect_add_phone("&extension=55001&phone_login=55001&server_ip=10.9.9.9",
+                     "ERROR: add_phone SERVER DOES NOT EXIST: |6666|10.9.9.9\n");
+    expect_add_phone("&extension=55002&phone_login=55002&pass=wrong",
+                     "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
 }
 END_TEST
 
@@ -778,7 +774,6 @@ static double metric(const char *page, const char *prefix)
 START_TEST(metrics_count_requests_by_function_and_result_in_prometheus_text)
 {
     struct http_reply r;
-    char *body;
     double before_ok, before_err;
 
     ck_assert_int_eq(http_get(scene->daemon.port, "/metrics", &r), 0);
@@ -790,12 +785,10 @@ START_TEST(metrics_count_requests_by_function_and_result_in_prometheus_text)
     ck_assert_ptr_nonnull(strstr(r.body, "# TYPE nonagentd_api_request_duration_seconds histogram\n"));
     http_reply_free(&r);
 
-    body = api_add_phone("&extension=met01&phone_login=met01");
-    ck_assert_str_eq(body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|met01|10.0.9.8|SIP|55000\n");
-    free(body);
-    body = api_add_phone("&extension=met01&phone_login=met02");
-    ck_assert_str_eq(body, "ERROR: add_phone PHONE ALREADY EXISTS ON THIS SERVER: |6666|10.0.9.8|met01\n");
-    free(body);
+    expect_add_phone("&extension=met01&phone_login=met01",
+                     "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|met01|10.0.9.8|SIP|55000\n");
+    expect_add_phone("&extension=met01&phone_login=met02",
+                     "ERROR: add_phone PHONE ALREADY EXISTS ON THIS SERVER: |6666|10.0.9.8|met01\n");
 
     ck_assert_int_eq(http_get(scene->daemon.port, "/metrics", &r), 0);
     ck_assert_double_eq(metric(r.body, "nonagentd_api_requests_total{function=\"add_phone\",result=\"SUCCESS\"}"),
