@@ -10,7 +10,8 @@
 --               ok=.. other=.. non2xx=.. status_gt399=.. connect_err=.. read_err=..
 --               write_err=.. timeouts=..
 -- ok counts answers starting with `expect`, other the rest; BENCHSAMPLE shows
--- the first other answer.
+-- the first other answer.  add_phone_path(x) builds the add_phone URL of (a),
+-- (d) and (e).
 
 local threads = {}
 
@@ -30,6 +31,16 @@ function init(args)
    other = 0
    non2xx = 0
    sample = ""
+end
+
+-- An add_phone of extension and login x on server 10.0.9.8 ((a), (d), (e)).
+function add_phone_path(x)
+   return "/vicidial/non_agent_api.php?source=bench&function=add_phone"
+      .. "&user=" .. api_user .. "&pass=" .. api_pass
+      .. "&extension=" .. x .. "&dialplan_number=" .. x .. "&voicemail_id=55000"
+      .. "&phone_login=" .. x .. "&phone_pass=test&server_ip=10.0.9.8&protocol=SIP"
+      .. "&registration_password=test&phone_full_name=Bench+" .. x
+      .. "&local_gmt=-5.00&outbound_cid=7275551212"
 end
 
 function request()
