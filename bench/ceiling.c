@@ -477,6 +477,30 @@ static int write_api_log(struct worker *w, int v17, const char *result, const ch
     return 0;
 }
 
+/* dispatch.c: the first read (settings, the login test, the servers) of a
+ * call naming server_ip; *unexpected is set unless the login passed and
+ * the server count is `servers`.  0, or -1 after an error. */
+static int first_read(struct worker *w, const char *server_ip, const char *before,
+                      const char *servers, int *unexpected)
+{
+    const char *a[] = { server_ip, opt.api_user, opt.api_pass, before };
+    struct row r;
+
+    if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
+        return -1;
+    if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
+          strcmp(r.col[16], servers) == 0))
+        *unexpected = 1;
+    return 0;
+}
+
+/* auth.c: the last-login update.  0, or -1 after an error. */
+static int note_login(struct worker *w)
+{
+    const char *a[] = { "127.0.0.1", opt.api_user };
+    return run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL);
+}
+
 /* One successful add_phone, nonagentd's way (v17: before e67fcf6).
  * Returns 0, or -1 after an error; *unexpected set when an answer was not
  * a success's. */
@@ -502,20 +526,11 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
             return -1;
         if (as_count(&r) < 1)
             *unexpected = 1;
-    } else {
-        /* dispatch.c: the first read (settings, login test, servers) */
-        const char *a[] = { opt.server_ip, user, opt.api_pass, before };
-        if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
-            return -1;
-        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
-              strcmp(r.col[16], "1") == 0))
-            *unexpected = 1;
+    } else if (first_read(w, opt.server_ip, before, "1", unexpected) != 0) {
+        return -1;
     }
-    {
-        const char *a[] = { ip, user };
-        if (run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL) != 0)
-            return -1;
-    }
+    if (note_login(w) != 0)
+        return -1;
     if (v17) {
         /* dispatch.c: the API row; add_phone.c: the permission count */
         const char *a[] = { user };
@@ -599,28 +614,15 @@ static int call_nonagentd_error(struct worker *w, int *unexpected)
         "&dialplan_number=77001&voicemail_id=77001&phone_login=77001&phone_pass=test"
         "&server_ip=10.9.9.9&protocol=SIP&registration_password=test"
         "&phone_full_name=Bench+error&local_gmt=-5.00&outbound_cid=7275551212";
-    struct row r;
     char before[32], now[32], url[1024];
-    const char *ip = "127.0.0.1", *user = opt.api_user;
 
     snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
     now_text(now, sizeof now);
     snprintf(url, sizeof url, "%s?", api_page);
     snprintf(url + strlen(url), sizeof url - strlen(url), query, opt.api_user, opt.api_pass);
     *unexpected = 0;
-    {
-        const char *a[] = { "10.9.9.9", user, opt.api_pass, before };
-        if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
-            return -1;
-        if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
-              strcmp(r.col[16], "0") == 0))
-            *unexpected = 1;
-    }
-    {
-        const char *a[] = { ip, user };
-        if (run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL) != 0)
-            return -1;
-    }
+    if (first_read(w, "10.9.9.9", before, "0", unexpected) != 0 || note_login(w) != 0)
+        return -1;
     return write_api_log(w, 0, "ERROR", "add_phone SERVER DOES NOT EXIST", "10.9.9.9", now,
                          url);
 }
