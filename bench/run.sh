@@ -227,6 +227,22 @@ status() {
             for (k in v) if (k != "Com_stmt_execute" && k != "Com_stmt_prepare" && k != "Questions") n += v[k]
             print n, v["Com_stmt_execute"]+0, v["Com_stmt_prepare"]+0, v["Questions"]+0 }'
 }
+# What status() counted between two snapshots: "statements executions
+# prepares questions".
+status_delta() {
+    local s0 e0 p0 q0 s1 e1 p1 q1
+    read -r s0 e0 p0 q0 <<<"$1"
+    read -r s1 e1 p1 q1 <<<"$2"
+    echo "$((s1 - s0)) $((e1 - e0)) $((p1 - p0)) $((q1 - q0))"
+}
+# Statements, executions and Questions of a status_delta per call, for
+# $2 calls ("- - -" when there were none).
+per_call() {
+    local ds de dp dq
+    read -r ds de dp dq <<<"$1"
+    awk -v a="$ds" -v b="$de" -v c="$dq" -v d="$2" \
+        'BEGIN { if (d > 0) printf "%.2f %.2f %.2f", a/d, b/d, c/d; else print "- - -" }'
+}
 phones() { sql -N -B asterisk -e "SELECT count(*) FROM phones"; }
 # "phones rows, add_phone SUCCESS rows in vicidial_api_log, all its rows"
 # (every request of (a) to (d) writes exactly one api log row, even when
@@ -346,17 +362,15 @@ wrk_run() {
         printf '%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\twrk failed\t\t\n' wrk "$sc" "$n" >"$row_out"
         return
     fi
-    read -r s0 e0 p0 q0 <<<"$st0"
-    read -r s1 e1 p1 q1 <<<"$st1"
+    local delta dprep; delta=$(status_delta "$st0" "$st1")
+    read -r _ _ dprep _ <<<"$delta"
     read -r dreq dok dbad dother <<<"$(log_counts "$off")"
     # Requests the daemon ran: its api log rows (the request log misses
     # requests whose client left first), else its request log, else wrk's.
     local denom=$((all1 - all0))
     [ "$denom" -gt 0 ] || denom=$dreq
     [ "$denom" -gt 0 ] || denom=$(kv "$line" requests)
-    local per; per=$(awk -v a=$((s1 - s0)) -v b=$((e1 - e0)) -v c=$((q1 - q0)) -v d="$denom" \
-        'BEGIN { if (d > 0) printf "%.2f %.2f %.2f", a/d, b/d, c/d; else print "- - -" }')
-    read -r spc epc qpc <<<"$per"
+    read -r spc epc qpc <<<"$(per_call "$delta" "$denom")"
     local sockerr=$(( $(kv "$line" connect_err) + $(kv "$line" read_err) + $(kv "$line" write_err) + $(kv "$line" timeouts) ))
     local rows=$((rows1 - rows0)) apiok=$((api1 - api0)) lost=0 notes=""
     if [ "$sc" = a ] || [ "$sc" = d ]; then
@@ -377,7 +391,7 @@ wrk_run() {
     [ -z "$sample" ] || notes="$notes first unexpected answer: $sample"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         wrk "$sc" "$n" "$(kv "$line" rps)" "$(kv "$line" p50_ms)" "$(kv "$line" p99_ms)" \
-        "$spc" "$epc" "$qpc" $((p1 - p0)) "$(kv "$line" non2xx)" "$sockerr" \
+        "$spc" "$epc" "$qpc" "$dprep" "$(kv "$line" non2xx)" "$sockerr" \
         "$(kv "$line" ok)" "$(kv "$line" other)" "$dreq" "$dok" "$dbad" "$rows" "$lost" \
         "$hwm" "$notes" "$(foreign_pct "$c0" "$c1")" "$apiok" >"$row_out"
     if [ "$dother" != 0 ]; then
@@ -412,18 +426,16 @@ ceiling_run() {
         printf '%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\tceiling failed\t\t\n' ceiling "$mode" "$n" >"$row_out"
         return
     fi
-    read -r s0 e0 p0 q0 <<<"$st0"
-    read -r s1 e1 p1 q1 <<<"$st1"
-    local calls; calls=$(kv "$line" calls)
-    local per; per=$(awk -v a=$((s1 - s0)) -v b=$((e1 - e0)) -v c=$((q1 - q0)) -v d="$calls" \
-        'BEGIN { if (d > 0) printf "%.2f %.2f %.2f", a/d, b/d, c/d; else print "- - -" }')
-    read -r spc epc qpc <<<"$per"
+    local calls delta dprep; calls=$(kv "$line" calls)
+    delta=$(status_delta "$st0" "$st1")
+    read -r _ _ dprep _ <<<"$delta"
+    read -r spc epc qpc <<<"$(per_call "$delta" "$calls")"
     local rows=$((rows1 - rows0)) lost=0
     # (the error path adds no phone: nothing can be lost there)
     [ "$mode" = nonagentd-error ] || [ "$calls" -le "$rows" ] || lost=$((calls - rows))
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         ceiling "$mode" "$n" "$(kv "$line" calls_per_s)" "$(kv "$line" p50_ms)" \
-        "$(kv "$line" p99_ms)" "$spc" "$epc" "$qpc" $((p1 - p0)) - "$(kv "$line" errors)" \
+        "$(kv "$line" p99_ms)" "$spc" "$epc" "$qpc" "$dprep" - "$(kv "$line" errors)" \
         "$calls" "$(kv "$line" unexpected)" - - - "$rows" "$lost" - "" \
         "$(foreign_pct "$c0" "$c1")" - >"$row_out"
 }
@@ -497,9 +509,9 @@ one_request() {
     st0=$(status)
     curl -s "$url" >"$out/one.txt"
     st1=$(status)
-    read -r s0 e0 p0 q0 <<<"$st0"
-    read -r s1 e1 p1 q1 <<<"$st1"
-    echo "$((s1 - s0)) statements ($((e1 - e0)) prepared executions, $((q1 - q0)) Questions): $(head -c 100 "$out/one.txt" | tr -d '\n')"
+    local ds de dq
+    read -r ds de _ dq <<<"$(status_delta "$st0" "$st1")"
+    echo "$ds statements ($de prepared executions, $dq Questions): $(head -c 100 "$out/one.txt" | tr -d '\n')"
 }
 one_add=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one01&dialplan_number=one01&voicemail_id=55000&phone_login=one01&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
 one_add2=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one02&dialplan_number=one02&voicemail_id=55000&phone_login=one02&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
