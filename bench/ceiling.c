@@ -4,7 +4,7 @@
  * request parsing, for a fixed time.  bench/run.sh builds and runs it
  * beside the daemon, on the same database, in the same run.
  *
- *   ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS -d SECONDS
+ *   ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS (-d SECONDS | -n CALLS)
  *           -m nonagentd|nonagentd-error|nonagentd-17|vicidial|vicidial-connect
  *           -t TAG
  *           [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]
@@ -54,7 +54,10 @@
  * they connect (in vicidial-connect that is one more statement per call).
  *
  * Every call uses a fresh extension and login (TAG + thread + counter), so
- * every call is a successful add_phone.  Prints one line:
+ * every call is a successful add_phone.  With -n each connection makes
+ * CALLS calls and stops, whatever the time: bench/run.sh runs -c 1 -n 1
+ * with the server's general log on, to compare the statements with the
+ * daemon's.  Prints one line:
  *   CEILING mode=... conns=N seconds=S calls=C calls_per_s=R errors=E
  *           unexpected=U p50_ms=A p99_ms=B
  * errors counts failed statements, unexpected counts calls whose reads did
@@ -88,10 +91,11 @@ static struct {
     unsigned http_port;
     int conns;
     double seconds;
+    unsigned long long calls;   /* -n: calls per connection instead of a time */
 } opt = {
     .socket = NULL, .user = "root", .pass = "", .db = "asterisk", .mode = "nonagentd",
     .tag = "c", .server_ip = "10.0.9.8", .api_user = "6666", .api_pass = "1234",
-    .http_port = 8080, .conns = 1, .seconds = 10,
+    .http_port = 8080, .conns = 1, .seconds = 10, .calls = 0,
 };
 
 enum mode { MODE_NONAGENTD, MODE_NONAGENTD_ERROR, MODE_NONAGENTD_17, MODE_VICIDIAL, MODE_VICIDIAL_CONNECT };
@@ -860,7 +864,8 @@ static void *worker_main(void *arg)
     if (atomic_load(&start_failed))
         goto out;
 
-    for (unsigned long long n = 1; n <= MAX_CALLS_PER_THREAD && !past_deadline(); n++) {
+    for (unsigned long long n = 1; n <= (opt.calls ? opt.calls : MAX_CALLS_PER_THREAD) &&
+                                   (opt.calls || !past_deadline()); n++) {
         double t0 = now_s();
         int unexp = 0, rc;
 
@@ -924,7 +929,7 @@ static double percentile_ms(double q)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS -d SECONDS\n"
+            "usage: ceiling -S SOCKET [-u USER] [-p PASS] [-D DB] -c CONNS (-d SECONDS | -n CALLS)\n"
             "               -m nonagentd|nonagentd-error|nonagentd-17|vicidial|vicidial-connect\n"
             "               -t TAG\n"
             "               [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]\n");
@@ -937,7 +942,7 @@ int main(int argc, char **argv)
     struct worker *workers;
     double t0, elapsed;
 
-    while ((c = getopt(argc, argv, "S:u:p:D:c:d:m:t:s:U:W:P:h")) != -1) {
+    while ((c = getopt(argc, argv, "S:u:p:D:c:d:n:m:t:s:U:W:P:h")) != -1) {
         switch (c) {
         case 'S': opt.socket = optarg; break;
         case 'u': opt.user = optarg; break;
@@ -945,6 +950,7 @@ int main(int argc, char **argv)
         case 'D': opt.db = optarg; break;
         case 'c': opt.conns = atoi(optarg); break;
         case 'd': opt.seconds = atof(optarg); break;
+        case 'n': opt.calls = strtoull(optarg, NULL, 10); break;
         case 'm': opt.mode = optarg; break;
         case 't': opt.tag = optarg; break;
         case 's': opt.server_ip = optarg; break;
@@ -955,7 +961,7 @@ int main(int argc, char **argv)
         }
     }
     if (!opt.socket || opt.conns < 1 || opt.conns > MAX_CONNS || opt.seconds <= 0 ||
-        opt.seconds > 3600 || strlen(opt.tag) > 5)
+        opt.seconds > 3600 || opt.calls > MAX_CALLS_PER_THREAD || strlen(opt.tag) > 5)
         usage();
     if (strcmp(opt.mode, "nonagentd") == 0)
         mode = MODE_NONAGENTD;

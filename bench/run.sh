@@ -517,16 +517,39 @@ one_add=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&
 one_add2=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one02&dialplan_number=one02&voicemail_id=55000&phone_login=one02&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
 one_err=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one03&dialplan_number=one03&voicemail_id=55000&phone_login=one03&phone_pass=test&server_ip=10.9.9.9&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
 one_ver=$(one_request "$api?source=bench&function=version&user=6666")
-# The daemon's statements for one add_phone, as the server saw them: what
-# bench/ceiling.c's nonagentd mode must issue (compare when the daemon's
-# SQL/call and the ceiling's differ).
-rm -f "$out/one-add_phone.general.log"
-sql -e "SET GLOBAL general_log_file='$out/one-add_phone.general.log'; SET GLOBAL general_log=1"
-curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one04&dialplan_number=one04&voicemail_id=55000&phone_login=one04&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212" >/dev/null
-sql -e "SET GLOBAL general_log=0"
-awk '$0 ~ /\t(Execute|Query|Prepare)\t/ || $0 ~ /(Execute|Query|Prepare)\t/' "$out/one-add_phone.general.log" |
-    grep -v -e 'general_log' -e 'SHOW GLOBAL STATUS' >"$out/one-add_phone.sql" || true
-say "the daemon's statements for one add_phone: $out/one-add_phone.sql ($(grep -c -e Execute -e Query "$out/one-add_phone.sql" || true) executed)"
+# The statements themselves, as the server's general log shows them: one
+# add_phone and one SERVER DOES NOT EXIST from the daemon, then one call of
+# each from bench/ceiling.c.  The ceiling is the daemon's own SQL only while
+# bench/ceiling.c's copy of db/'s statements is current; here the two
+# sequences are compared text by text.  The log shows a statement prepared
+# while it was off with a ? for each value, one prepared while it was on
+# with the values: every quoted string and NULL is made a ? on both sides.
+executed_sql() {
+    sed -n 's/^.*[0-9] Execute\t//p' "$1" | perl -pe "s/'(?:[^'\\\\]|\\\\.)*'/?/g; s/\\bNULL\\b/?/g"
+}
+trace() {   # NAME COMMAND...: the statements COMMAND makes run, in $out/NAME.sql
+    local name=$1; shift
+    rm -f "$out/$name.general.log"
+    sql -e "SET GLOBAL general_log_file='$out/$name.general.log'; SET GLOBAL general_log=1"
+    "$@" >/dev/null 2>&1 || true
+    sql -e "SET GLOBAL general_log=0"
+    executed_sql "$out/$name.general.log" >"$out/$name.sql"
+}
+one_ceiling() { "$build/bench/ceiling" -S "$sock" -u root -D asterisk -c 1 -n 1 -m "$1" -t "$2" \
+                    -s 10.0.9.8 -U 6666 -W 1234 -P "$port"; }
+trace one-add_phone curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one04&dialplan_number=one04&voicemail_id=55000&phone_login=one04&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212"
+trace one-error curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one05&dialplan_number=one05&voicemail_id=55000&phone_login=one05&phone_pass=test&server_ip=10.9.9.9&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212"
+trace ceiling-add_phone one_ceiling nonagentd trace
+trace ceiling-error one_ceiling nonagentd-error trace
+sql_check=""
+for pair in add_phone:nonagentd error:nonagentd-error; do
+    d=$out/one-${pair%%:*}.sql c=$out/ceiling-${pair%%:*}.sql
+    if [ ! -s "$d" ] || ! diff -u "$d" "$c" >"$out/sql-${pair%%:*}.diff"; then
+        sql_check="$sql_check ${pair#*:}"
+        say "WARNING: bench/ceiling.c's ${pair#*:} mode does not issue the daemon's statements (update it from db/): $out/sql-${pair%%:*}.diff"
+    fi
+done
+say "the daemon's statements for one add_phone: $out/one-add_phone.sql ($(wc -l <"$out/one-add_phone.sql") executed), for one error: $out/one-error.sql ($(wc -l <"$out/one-error.sql"))"
 say "first add_phone (adds the api log's webserver and url rows): $one_add"
 say "second add_phone: $one_add2"
 say "one SERVER DOES NOT EXIST: $one_err"
@@ -623,6 +646,12 @@ pctv() { awk -v r="$1" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-"
     echo "- the second add_phone, as every later one: $one_add2"
     echo "- SERVER DOES NOT EXIST: $one_err"
     echo "- version: $one_ver"
+    echo
+    if [ -z "$sql_check" ]; then
+        echo "The statements of one add_phone and of one SERVER DOES NOT EXIST, as the server's general log shows them (values aside), are text for text the same from the daemon as from bench/ceiling.c's nonagentd and nonagentd-error modes."
+    else
+        echo "WARNING: bench/ceiling.c's mode(s)$sql_check do not issue the daemon's statements (general log, text for text: see sql-*.diff): update bench/ceiling.c from db/ before reading the ceilings below."
+    fi
     echo
     echo "## wrk against the daemon"
     echo
