@@ -491,8 +491,14 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         cores = 1;
     if (workers == 0)
         workers = (unsigned)cores * HTTP_WORKERS_PER_CORE;
-    /* Socket work is light: a thread per core, at most four, is plenty. */
-    io_threads = cores > 4 ? 4 : (unsigned)cores;
+    /* Socket work is a small part of a request (the workers' database round
+     * trips are the rest): one I/O thread per four cores, at most four.  On
+     * two cores one thread ran both add_phone and its error path faster than
+     * two, with lower p99s (bench/README.md): a busy thread takes several
+     * connections' events per wake-up. */
+    io_threads = (unsigned)(cores + 3) / 4;
+    if (io_threads > 4)
+        io_threads = 4;
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
     if (family == AF_INET6)
