@@ -69,6 +69,7 @@
 #endif
 #include <errno.h>
 #include <mysql.h>
+#include <mysqld_error.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -353,7 +354,10 @@ static int run_stmt(struct worker *w, int which, const char *const *vals, int n,
         b[i].is_null = &null[i];
     }
     if ((n && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0) {
-        note_error(STMT_SQL[which], mysql_stmt_error(st));
+        /* Two connections adding the same webserver or url row at once: the
+         * loser finds the winner's row (find_or_add), nothing failed. */
+        if (!((which == S_WS_ADD || which == S_URL_ADD) && mysql_stmt_errno(st) == ER_DUP_ENTRY))
+            note_error(STMT_SQL[which], mysql_stmt_error(st));
         mysql_stmt_reset(st);
         return -1;
     }
