@@ -6,8 +6,8 @@
 #
 # It installs what is missing (the build and test packages through
 # tests/harness/deps.sh, then wrk and curl), builds nonagentd in build-bench/
-# (Release, no tests) and the helpers bench/ceiling.c, bench/idleconns.c and
-# bench/bcrypt_ref.c, starts a private MariaDB (tests/harness/mariadb.sh)
+# (Release, no tests) with the helpers of bench/CMakeLists.txt (ceiling.c,
+# idleconns.c, bcrypt_ref.c), starts a private MariaDB (tests/harness/mariadb.sh)
 # with the schema and demo data, starts the daemon on a free 127.0.0.1 port,
 # and measures with wrk and the Lua scripts bench/*.lua, over 1, 8, 32 and
 # 256 connections (wrk -t1 -cN -dSECONDS --latency):
@@ -121,14 +121,10 @@ fi
 # ---- build -----------------------------------------------------------------
 
 say "building nonagentd (Release) in build-bench/"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNONAGENTD_TESTS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target nonagentd >/dev/null
-mkdir -p "$build/bench" "$out"
-cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE $(pkg-config --cflags libmariadb) \
-    -o "$build/bench/ceiling" bench/ceiling.c $(pkg-config --libs libmariadb) -lpthread
-cc -O2 -std=c11 -Wall -Wextra -Werror -o "$build/bench/idleconns" bench/idleconns.c
-cc -O2 -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$build/bench/bcrypt_ref" \
-    bench/bcrypt_ref.c -lcrypt
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DNONAGENTD_TESTS=OFF -DNONAGENTD_BENCH=ON >/dev/null
+cmake --build "$build" -j "$(nproc)" --target nonagentd bench_ceiling bench_idleconns \
+    bench_bcrypt_ref >/dev/null
+mkdir -p "$out"
 rm -f "$out"/*.txt "$out"/*.tsv "$out"/*.md "$out"/*.sql "$out"/*.log
 
 # ---- database and daemon ---------------------------------------------------
