@@ -15,9 +15,8 @@
  *                      checked against the server's general log
  *                      (bench/run.sh saves that trace): the first read
  *                      (preamble.c: settings, the login test returning the
- *                      user's row and rights, the server count and the
- *                      active server's GMT), last-login update
- *                      (users.c), GET_LOCK pair
+ *                      user's row and rights, and the server count),
+ *                      last-login update (users.c), GET_LOCK pair
  *                      (locks.c), both duplicate counts in one read
  *                      (phones.c), phone insert (phones.c),
  *                      RELEASE_ALL_LOCKS (locks.c), admin log insert
@@ -218,7 +217,7 @@ static const char SQL_AUTH_ROW[] =
     " FROM vicidial_users WHERE user=? AND pass=?"
     " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1";
-/* db/preamble.c: the settings, the login test and the server reads, one read. */
+/* db/preamble.c: the settings, the login test and the server count, one read. */
 static const char SQL_SETTINGS_LOGIN[] =
     "SELECT s.use_non_latin, s.allow_web_debug, s.webroot_writable, s.pass_hash_enabled,"
     " s.pass_key, s.pass_cost, s.allow_ip_lists, s.system_ip_blacklist,"
@@ -227,8 +226,7 @@ static const char SQL_SETTINGS_LOGIN[] =
     " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
     " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
     " u.user_id,"
-    " (SELECT count(*) FROM servers WHERE server_ip=?),"
-    " (SELECT COALESCE(local_gmt, '') FROM servers WHERE active='Y' LIMIT 1)"
+    " (SELECT count(*) FROM servers WHERE server_ip=?)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
     " AND u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(u.last_login_date) < ?)) LIMIT 1";

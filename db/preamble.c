@@ -1,7 +1,7 @@
 /*
  * preamble.c - the request's first read (see preamble.h): system_settings,
- * the plain-password login test on vicidial_users, and two small reads of
- * servers, in one statement.
+ * the plain-password login test on vicidial_users, and the count of servers
+ * with the request's server_ip, in one statement.
  */
 #include "db/preamble.h"
 
@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SERVER_READS                                                          \
-    " (SELECT count(*) FROM servers WHERE server_ip=?),"                      \
-    " (SELECT COALESCE(local_gmt, '') FROM servers WHERE active='Y' LIMIT 1)"
 static const char SQL_PREAMBLE[] =
-    "SELECT " SETTINGS_COLUMNS ", " API_USER_COLUMNS ", u.user_id," SERVER_READS
+    "SELECT " SETTINGS_COLUMNS ", " API_USER_COLUMNS ", u.user_id,"
+    " (SELECT count(*) FROM servers WHERE server_ip=?)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
     " AND " LOGIN_CONDITIONS " LIMIT 1";
 /* The settings alone, for the functions answered before authentication:
@@ -51,8 +49,5 @@ enum db_status preamble_read(struct db *db, int with_login, const char *user,
     if (p->login_found)
         api_user_from_row(&p->api_user, &row, SETTINGS_NCOLS);
     p->server_count = row.col[base + 1] ? strtoll(row.col[base + 1], NULL, 10) : 0;
-    p->active_gmt_found = row.col[base + 2] != NULL;
-    snprintf(p->active_gmt, sizeof p->active_gmt, "%s",
-             row.col[base + 2] ? row.col[base + 2] : "");
     return DB_OK;
 }

@@ -1,11 +1,13 @@
 /*
  * preamble.h - the one read every API request starts with.
  *
- * VICIdial reads system_settings (twice), tests the login, and later reads
- * the server the request names and the first active server's GMT, one
- * statement each.  These are all reads of rows the request does not write,
- * so nonagentd makes them one statement: the answers are the ones the
- * separate reads give, a few milliseconds earlier.  The login part is
+ * VICIdial reads system_settings (twice), tests the login, and later counts
+ * the servers with the IP the request names, one statement each.  These are
+ * all reads of rows the request does not write, so nonagentd makes them one
+ * statement: the answers are the ones the separate reads give, a few
+ * milliseconds earlier.  (VICIdial also reads the first active server's GMT
+ * at the start of every request; only `version` uses it, and `version` makes
+ * that read itself, so the login requests skip it.)  The login part is
  * VICIdial's plain-password test; it stands only when the settings say
  * latin mode (user and pass were filtered as latin) and no hashing, and
  * the caller tests again otherwise.
@@ -22,10 +24,8 @@ struct preamble {
     struct settings settings;
     int login_found;            /* the plain-password login test passed */
     struct api_user api_user;   /* its row, when it passed */
-    int servers_read;           /* the two server reads below were made */
+    int servers_read;           /* server_count below was read */
     long long server_count;     /* servers with the request's server_ip */
-    int active_gmt_found;       /* an active server exists */
-    char active_gmt[16];        /* its local_gmt */
 };
 
 /* with_login 0 reads the settings alone (login_found and servers_read

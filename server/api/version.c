@@ -31,10 +31,7 @@ void api_version(struct request *r, struct response *resp)
     struct tm tm;
     int found = 0;
 
-    if (r->pre.servers_read) {
-        found = r->pre.active_gmt_found;
-        snprintf(tz, sizeof tz, "%s", r->pre.active_gmt);
-    } else if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
+    if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
         r->db_failed = 1;
         return;
     }
