@@ -15,7 +15,8 @@
  *                      checked against the server's general log
  *                      (bench/run.sh saves that trace): the first read
  *                      (preamble.c: settings, the login test returning the
- *                      user's row and rights, and the server count),
+ *                      user's row and rights, and whether the server
+ *                      exists),
  *                      last-login update (users.c), GET_LOCK pair
  *                      (locks.c), both duplicate counts in one read
  *                      (phones.c), phone insert (phones.c),
@@ -217,7 +218,7 @@ static const char SQL_AUTH_ROW[] =
     " FROM vicidial_users WHERE user=? AND pass=?"
     " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"
     " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1";
-/* db/preamble.c: the settings, the login test and the server count, one read. */
+/* db/preamble.c: the settings, the login test and the server, one read. */
 static const char SQL_SETTINGS_LOGIN[] =
     "SELECT s.use_non_latin, s.allow_web_debug, s.webroot_writable, s.pass_hash_enabled,"
     " s.pass_key, s.pass_cost, s.allow_ip_lists, s.system_ip_blacklist,"
@@ -226,10 +227,11 @@ static const char SQL_SETTINGS_LOGIN[] =
     " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
     " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
     " u.user_id,"
-    " (SELECT count(*) FROM servers WHERE server_ip=?)"
+    " (sv.server_ip IS NOT NULL)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
     " AND u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"
-    " OR (UNIX_TIMESTAMP(u.last_login_date) < ?)) LIMIT 1";
+    " OR (UNIX_TIMESTAMP(u.last_login_date) < ?))"
+    " LEFT JOIN servers sv ON sv.server_ip=? LIMIT 1";
 /* Before e67fcf6: count, then the API row, then the permission count. */
 static const char SQL_AUTH_PLAIN[] =
     "SELECT count(*) FROM vicidial_users WHERE user=? AND pass=? AND user_level > 6"
@@ -485,11 +487,11 @@ static int write_api_log(struct worker *w, int v17, const char *result, const ch
 
 /* dispatch.c: the first read (settings, the login test, the servers) of a
  * call naming server_ip; *unexpected is set unless the login passed and
- * the server count is `servers`.  0, or -1 after an error. */
+ * the server column (1: it exists) is `servers`.  0, or -1 after an error. */
 static int first_read(struct worker *w, const char *server_ip, const char *before,
                       const char *servers, int *unexpected)
 {
-    const char *a[] = { server_ip, opt.api_user, opt.api_pass, before };
+    const char *a[] = { opt.api_user, opt.api_pass, before, server_ip };
     struct row r;
 
     if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)

@@ -1,7 +1,7 @@
 /*
  * preamble.c - the request's first read (see preamble.h): system_settings,
- * the plain-password login test on vicidial_users, and the count of servers
- * with the request's server_ip, in one statement.
+ * the plain-password login test on vicidial_users, and whether a server has
+ * the request's server_ip, in one statement.
  */
 #include "db/preamble.h"
 
@@ -9,11 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The server is a join, not a count(*) subquery: MariaDB plans a subquery
+ * again on every execution of a prepared statement, and the callers only
+ * ask whether the count is 0.  Several servers rows with one IP give
+ * several rows here, alike but for the server's: LIMIT 1 keeps one. */
 static const char SQL_PREAMBLE[] =
     "SELECT " SETTINGS_COLUMNS ", " API_USER_COLUMNS ", u.user_id,"
-    " (SELECT count(*) FROM servers WHERE server_ip=?)"
+    " (sv.server_ip IS NOT NULL)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
-    " AND " LOGIN_CONDITIONS " LIMIT 1";
+    " AND " LOGIN_CONDITIONS
+    " LEFT JOIN servers sv ON sv.server_ip=? LIMIT 1";
 /* The settings alone, for the functions answered before authentication:
  * MariaDB re-plans a prepared statement's subqueries on every execution,
  * and for a request with no login to test that costs more than it saves
@@ -31,7 +36,7 @@ enum db_status preamble_read(struct db *db, int with_login, const char *user,
     const int base = SETTINGS_NCOLS + API_USER_NCOLS;
 
     snprintf(before, sizeof before, "%lld", lock_before);
-    struct db_arg a[] = { DB_STR(server_ip), DB_STR(user), DB_STR(pass), DB_STR(before) };
+    struct db_arg a[] = { DB_STR(user), DB_STR(pass), DB_STR(before), DB_STR(server_ip) };
     memset(p, 0, sizeof *p);
     settings_defaults(&p->settings);
     if (!with_login) {
@@ -48,6 +53,6 @@ enum db_status preamble_read(struct db *db, int with_login, const char *user,
     p->login_found = row.col[base] != NULL;
     if (p->login_found)
         api_user_from_row(&p->api_user, &row, SETTINGS_NCOLS);
-    p->server_count = row.col[base + 1] ? strtoll(row.col[base + 1], NULL, 10) : 0;
+    p->server_found = row.col[base + 1] && strcmp(row.col[base + 1], "1") == 0;
     return DB_OK;
 }

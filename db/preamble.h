@@ -2,7 +2,8 @@
  * preamble.h - the one read every API request starts with.
  *
  * VICIdial reads system_settings (twice), tests the login, and later counts
- * the servers with the IP the request names, one statement each.  These are
+ * the servers with the IP the request names (SERVER DOES NOT EXIST when there
+ * are none), one statement each.  These are
  * all reads of rows the request does not write, so nonagentd makes them one
  * statement: the answers are the ones the separate reads give, a few
  * milliseconds earlier.  (VICIdial also reads the first active server's GMT
@@ -24,8 +25,8 @@ struct preamble {
     struct settings settings;
     int login_found;            /* the plain-password login test passed */
     struct api_user api_user;   /* its row, when it passed */
-    int servers_read;           /* server_count below was read */
-    long long server_count;     /* servers with the request's server_ip */
+    int servers_read;           /* server_found below was read */
+    int server_found;           /* a servers row has the request's server_ip */
 };
 
 /* with_login 0 reads the settings alone (login_found and servers_read

@@ -233,7 +233,7 @@ done:
 void api_add_phone(struct request *r, struct response *resp)
 {
     struct add_phone_input in;
-    long long n = 0;
+    int server_found = 0;
     int locked = 0;
     char *data;
 
@@ -249,11 +249,11 @@ void api_add_phone(struct request *r, struct response *resp)
         free(data);
         return;
     }
-    if (phone_server_count(r, in.server_ip, &n) != DB_OK) {
+    if (phone_server_exists(r, in.server_ip, &server_found) != DB_OK) {
         r->db_failed = 1;
         return;
     }
-    if (n < 1) {
+    if (!server_found) {
         respond_error(r, resp, FN " SERVER DOES NOT EXIST", in.server_ip);
         return;
     }

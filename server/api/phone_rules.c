@@ -108,11 +108,16 @@ int phone_function_start(struct request *r, struct response *resp, const char *f
     return 0;
 }
 
-enum db_status phone_server_count(struct request *r, const char *server_ip, long long *count)
+enum db_status phone_server_exists(struct request *r, const char *server_ip, int *exists)
 {
+    long long n = 0;
+    enum db_status s;
+
     if (r->pre.servers_read) {
-        *count = r->pre.server_count;
+        *exists = r->pre.server_found;
         return DB_OK;
     }
-    return server_count(r->db, server_ip, count);
+    s = server_count(r->db, server_ip, &n);
+    *exists = n > 0;
+    return s;
 }

@@ -31,9 +31,10 @@ int function_allowed(const struct api_user *u, const char *function);
 int phone_function_start(struct request *r, struct response *resp, const char *function,
                          const char *permission_reason);
 
-/* COUNT of servers with this server_ip: from the request's first read
- * when it had one, else asked now.  server_ip is the request's field. */
-enum db_status phone_server_count(struct request *r, const char *server_ip, long long *count);
+/* Whether a servers row has this server_ip (VICIdial: its COUNT is not 0):
+ * from the request's first read when it had one, else asked now.
+ * server_ip is the request's field. */
+enum db_status phone_server_exists(struct request *r, const char *server_ip, int *exists);
 
 /* template_id "--BLANK--" (any case) clears the template. */
 int template_is_blank(const char *template_id);

@@ -374,7 +374,7 @@ void api_update_phone(struct request *r, struct response *resp)
     const char *e = request_field(r, "extension");
     const char *s = request_field(r, "server_ip");
     char viewable[4096], group[64], *data;
-    long long n = 0;
+    int server_found = 0;
     int found = 0;
 
     if (phone_function_start(r, resp, FN, FN " USER DOES NOT HAVE PERMISSION TO UPDATE PHONES")
@@ -388,9 +388,9 @@ void api_update_phone(struct request *r, struct response *resp)
     }
     if (user_group_viewable(r->db, r->api_user.user_group, viewable, sizeof viewable) != DB_OK)
         goto db_failed;
-    if (phone_server_count(r, s, &n) != DB_OK)
+    if (phone_server_exists(r, s, &server_found) != DB_OK)
         goto db_failed;
-    if (n < 1) {
+    if (!server_found) {
         respond_error(r, resp, FN " SERVER DOES NOT EXIST", s);
         return;
     }

@@ -467,6 +467,25 @@ START_TEST(test_inactive_server_is_accepted)
 }
 END_TEST
 
+/* servers.server_ip is not unique: two rows with one IP are a server that
+ * exists (VICIdial counts 2), once, whatever the first read joins. */
+START_TEST(test_server_ip_on_two_rows_exists)
+{
+    testdb_exec(&scene->db,
+                "INSERT INTO servers (server_id, server_description, server_ip, active, local_gmt,"
+                " generate_vicidial_conf, active_asterisk_server, rebuild_conf_files)"
+                " VALUES ('twin1', 'Twin one', '10.0.9.11', 'Y', '-5.00', 'Y', 'Y', 'N'),"
+                " ('twin2', 'Twin two', '10.0.9.11', 'N', '-6.00', 'Y', 'Y', 'N')");
+    expect_success(SEED "&server_ip=10.0.9.11",
+                   "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.11|SIP|55000\n",
+                   "55000", "10.0.9.11");
+    test_expect_db("1", "SELECT count(*) FROM phones WHERE server_ip='10.0.9.11'");
+    test_expect_db("2", "SELECT count(*) FROM servers WHERE server_ip='10.0.9.11'"
+                        " AND rebuild_conf_files='Y'");
+    expect_error(SEED "&server_ip=10.0.9.12", "add_phone SERVER DOES NOT EXIST", "10.0.9.12");
+}
+END_TEST
+
 START_TEST(test_extension_collides_case_insensitively_on_its_server)
 {
     add_ok("cc101", "");
@@ -1168,6 +1187,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, test_each_required_field_empty_is_reported_with_all_eleven);
     tcase_add_test(tc, test_unknown_server_does_not_exist);
     tcase_add_test(tc, test_inactive_server_is_accepted);
+    tcase_add_test(tc, test_server_ip_on_two_rows_exists);
     tcase_add_test(tc, test_extension_collides_case_insensitively_on_its_server);
     tcase_add_test(tc, test_same_extension_on_another_server_is_fine);
     tcase_add_test(tc, test_login_collides_across_servers_case_insensitively);
