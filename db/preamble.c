@@ -6,7 +6,6 @@
 #include "db/preamble.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The server is a join, not a count(*) subquery: MariaDB plans a subquery

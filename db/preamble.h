@@ -3,15 +3,14 @@
  *
  * VICIdial reads system_settings (twice), tests the login, and later counts
  * the servers with the IP the request names (SERVER DOES NOT EXIST when there
- * are none), one statement each.  These are
- * all reads of rows the request does not write, so nonagentd makes them one
- * statement: the answers are the ones the separate reads give, a few
- * milliseconds earlier.  (VICIdial also reads the first active server's GMT
- * at the start of every request; only `version` uses it, and `version` makes
- * that read itself, so the login requests skip it.)  The login part is
- * VICIdial's plain-password test; it stands only when the settings say
- * latin mode (user and pass were filtered as latin) and no hashing, and
- * the caller tests again otherwise.
+ * are none), one statement each.  These are all reads of rows the request
+ * does not write, so nonagentd makes them one statement: the answers are the
+ * ones the separate reads give, a few milliseconds earlier.  (VICIdial also
+ * reads the first active server's GMT at the start of every request; only
+ * `version` uses it, and `version` makes that read itself, so the login
+ * requests skip it.)  The login part is VICIdial's plain-password test; it
+ * stands only when the settings say latin mode (user and pass were filtered
+ * as latin) and no hashing, and the caller tests again otherwise.
  */
 #ifndef NONAGENTD_DB_PREAMBLE_H
 #define NONAGENTD_DB_PREAMBLE_H
