@@ -854,6 +854,8 @@ static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     unsigned long long calls = 0, errors = 0, unexpected = 0;
+    /* -n: a number of calls, whatever the time; else until the deadline. */
+    const unsigned long long last = opt.calls ? opt.calls : MAX_CALLS_PER_THREAD;
 
     mysql_thread_init();
     if (mode != MODE_VICIDIAL_CONNECT) {
@@ -868,8 +870,7 @@ static void *worker_main(void *arg)
     if (atomic_load(&start_failed))
         goto out;
 
-    for (unsigned long long n = 1; n <= (opt.calls ? opt.calls : MAX_CALLS_PER_THREAD) &&
-                                   (opt.calls || !past_deadline()); n++) {
+    for (unsigned long long n = 1; n <= last && (opt.calls || !past_deadline()); n++) {
         double t0 = now_s();
         int unexp = 0, rc;
 

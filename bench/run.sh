@@ -194,6 +194,12 @@ ulimit -n 16384 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 daemon_pid=$!
 base=http://127.0.0.1:$port
 api=$base/vicidial/non_agent_api.php
+# The URL of one add_phone of extension and login $1 on server $2, as API
+# user $3 (password $4, default 6666 / 1234), full name "Bench $5" (default
+# "Bench one"): the single requests below.
+add_phone_url() {
+    echo "$api?source=bench&function=add_phone&user=${3:-6666}&pass=${4:-1234}&extension=$1&dialplan_number=$1&voicemail_id=55000&phone_login=$1&phone_pass=test&server_ip=$2&protocol=SIP&registration_password=test&phone_full_name=Bench+${5:-one}&local_gmt=-5.00&outbound_cid=7275551212"
+}
 ready=0
 for _ in $(seq 1 100); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null)" = 200 ]; then
@@ -396,6 +402,13 @@ wrk_run() {
     fi
 }
 
+# bench/ceiling.c on this run's database, as the demo API user, for the
+# daemon's port (the api log's url); the rest of the options are given.
+ceiling() {
+    "$build/bench/ceiling" -S "$sock" -u root -D asterisk -s 10.0.9.8 -U 6666 -W 1234 \
+        -P "$port" "$@"
+}
+
 # One ceiling run: mode, connections.
 ceiling_run() {
     local mode=$1 n=$2 tag f=$out/ceiling-$1-$2-$round$attempt.txt rows0 rows1 st0 st1 line
@@ -411,8 +424,7 @@ ceiling_run() {
     rows0=$(phones)
     st0=$(status)
     local c0 c1; cpu_snap c0
-    "$build/bench/ceiling" -S "$sock" -u root -D asterisk -c "$n" -d "$SECONDS_PER_RUN" \
-        -m "$mode" -t "$tag" -s 10.0.9.8 -U 6666 -W 1234 -P "$port" >"$f" 2>&1 || true
+    ceiling -c "$n" -d "$SECONDS_PER_RUN" -m "$mode" -t "$tag" >"$f" 2>&1 || true
     cpu_snap c1
     st1=$(status)
     rows1=$(phones)
@@ -509,9 +521,9 @@ one_request() {
     read -r ds de _ dq <<<"$(status_delta "$st0" "$st1")"
     echo "$ds statements ($de prepared executions, $dq Questions): $(head -c 100 "$out/one.txt" | tr -d '\n')"
 }
-one_add=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one01&dialplan_number=one01&voicemail_id=55000&phone_login=one01&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
-one_add2=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one02&dialplan_number=one02&voicemail_id=55000&phone_login=one02&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
-one_err=$(one_request "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one03&dialplan_number=one03&voicemail_id=55000&phone_login=one03&phone_pass=test&server_ip=10.9.9.9&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212")
+one_add=$(one_request "$(add_phone_url one01 10.0.9.8)")
+one_add2=$(one_request "$(add_phone_url one02 10.0.9.8)")
+one_err=$(one_request "$(add_phone_url one03 10.9.9.9)")
 one_ver=$(one_request "$api?source=bench&function=version&user=6666")
 # The statements themselves, as the server's general log shows them: one
 # add_phone and one SERVER DOES NOT EXIST from the daemon, then one call of
@@ -531,12 +543,10 @@ trace() {   # NAME COMMAND...: the statements COMMAND makes run, in $out/NAME.sq
     sql -e "SET GLOBAL general_log=0"
     executed_sql "$out/$name.general.log" >"$out/$name.sql"
 }
-one_ceiling() { "$build/bench/ceiling" -S "$sock" -u root -D asterisk -c 1 -n 1 -m "$1" -t "$2" \
-                    -s 10.0.9.8 -U 6666 -W 1234 -P "$port"; }
-trace one-add_phone curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one04&dialplan_number=one04&voicemail_id=55000&phone_login=one04&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212"
-trace one-error curl -s "$api?source=bench&function=add_phone&user=6666&pass=1234&extension=one05&dialplan_number=one05&voicemail_id=55000&phone_login=one05&phone_pass=test&server_ip=10.9.9.9&protocol=SIP&registration_password=test&phone_full_name=Bench+one&local_gmt=-5.00&outbound_cid=7275551212"
-trace ceiling-add_phone one_ceiling nonagentd trace
-trace ceiling-error one_ceiling nonagentd-error trace
+trace one-add_phone curl -s "$(add_phone_url one04 10.0.9.8)"
+trace one-error curl -s "$(add_phone_url one05 10.9.9.9)"
+trace ceiling-add_phone ceiling -c 1 -n 1 -m nonagentd -t trace
+trace ceiling-error ceiling -c 1 -n 1 -m nonagentd-error -t trace
 sql_check=""
 for pair in add_phone:nonagentd error:nonagentd-error; do
     d=$out/one-${pair%%:*}.sql c=$out/ceiling-${pair%%:*}.sql
@@ -601,7 +611,7 @@ hash_check="" bcrypt_ref=""
 if has d; then
     sql asterisk -e "UPDATE system_settings SET pass_hash_enabled='1',
         pass_key='abcdefghijklmnop', pass_cost=10"
-    hash_check=$(curl -s "$api?source=bench&function=add_phone&user=hash10&pass=test&extension=hash01&dialplan_number=hash01&voicemail_id=55000&phone_login=hash01&phone_pass=test&server_ip=10.0.9.8&protocol=SIP&registration_password=test&phone_full_name=Bench+hash&local_gmt=-5.00&outbound_cid=7275551212" | head -n 1)
+    hash_check=$(curl -s "$(add_phone_url hash01 10.0.9.8 hash10 test hash)" | head -n 1)
     say "hashed-password check: $hash_check"
     bcrypt_ref=$("$build/bench/bcrypt_ref" 10 10 2>&1 || true)
     say "libxcrypt reference: $bcrypt_ref"
