@@ -10,14 +10,16 @@
  *           [-s SERVER_IP] [-U API_USER] [-W API_PASS] [-P HTTP_PORT]
  *
  * Modes:
- *   nonagentd          the 10 prepared statements nonagentd runs for one
- *                      successful add_phone, read from db/ and server/ and
+ *   nonagentd          the 9 or 10 prepared statements nonagentd runs for
+ *                      one successful add_phone, read from db/ and server/ and
  *                      checked against the server's general log
  *                      (bench/run.sh saves that trace): the first read
  *                      (preamble.c: settings, the login test returning the
  *                      user's row and rights, and whether the server
  *                      exists),
- *                      last-login update (users.c), GET_LOCK pair
+ *                      last-login update (users.c; left out, as the daemon
+ *                      does, when the first read finds the row holding
+ *                      this second's login from this IP already), GET_LOCK pair
  *                      (locks.c), both duplicate counts in one read
  *                      (phones.c), phone insert (phones.c),
  *                      RELEASE_ALL_LOCKS (locks.c), admin log insert
@@ -26,11 +28,11 @@
  *                      INSERT ... SELECT, api url insert (logs.c); each
  *                      prepared once per connection and executed with
  *                      string parameters, as db/pool.c does;
- *   nonagentd-error    the 4 prepared statements nonagentd runs for
+ *   nonagentd-error    the 3 or 4 prepared statements nonagentd runs for
  *                      add_phone's SERVER DOES NOT EXIST answer (what
  *                      bench/server_error.lua asks): the first read (with a
- *                      server count of 0), last-login update, api log
- *                      insert, api url insert;
+ *                      server count of 0), last-login update (or not, as
+ *                      above), api log insert, api url insert;
  *   nonagentd-17       the 17 statements of the same call before commit
  *                      e67fcf6 ("Fewer round trips": auth count, API user
  *                      row and permission count apart; extension and login
@@ -80,6 +82,7 @@
 #include <unistd.h>
 
 #define MAX_CONNS 999                      /* 3 digits of thread id */
+#define CLIENT_IP "127.0.0.1"              /* the daemon's clients, wrk and curl */
 #define MAX_CALLS_PER_THREAD 9999999ULL    /* a bound besides the clock; 7 digits */
 #define HIST_BUCKETS 100000                /* 10 us each: up to 1 s */
 #define MAX_COLS 24
@@ -210,14 +213,6 @@ static const char SQL_SETTINGS[] =
     " pass_key, pass_cost, allow_ip_lists, system_ip_blacklist,"
     " two_factor_auth_hours, two_factor_container, enable_auto_reports"
     " FROM system_settings LIMIT 1";
-/* users.c, since e67fcf6: the login test returns the row and the rights. */
-static const char SQL_AUTH_ROW[] =
-    "SELECT api_allowed_functions, user_group,"
-    " (vdc_agent_api_access='1' AND ast_admin_access='1' AND user_level >= 8),"
-    " (vdc_agent_api_access='1' AND ast_delete_phones='1' AND user_level >= 8)"
-    " FROM vicidial_users WHERE user=? AND pass=?"
-    " AND user_level > 6 AND active='Y' AND ((failed_login_count < 10)"
-    " OR (UNIX_TIMESTAMP(last_login_date) < ?)) LIMIT 1";
 /* db/preamble.c: the settings, the login test and the server, one read. */
 static const char SQL_SETTINGS_LOGIN[] =
     "SELECT s.use_non_latin, s.allow_web_debug, s.webroot_writable, s.pass_hash_enabled,"
@@ -226,6 +221,7 @@ static const char SQL_SETTINGS_LOGIN[] =
     " u.api_allowed_functions, u.user_group,"
     " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8),"
     " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8),"
+    " (u.last_login_date = NOW() AND u.failed_login_count = 0), u.last_ip,"
     " u.user_id,"
     " (sv.server_ip IS NOT NULL)"
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
@@ -306,14 +302,14 @@ enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,
     S_EXT_COUNT, S_LOGIN_COUNT, S_INSERT, S_RELEASE, S_ADMIN_LOG, S_REBUILD,
     S_WS_FIND, S_WS_ADD, S_URL_FIND, S_URL_ADD, S_API_LOG, S_API_URL,
-    S_AUTH_ROW, S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_COUNT
+    S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_COUNT
 };
 static const char *const STMT_SQL[S_COUNT] = {
     SQL_SETTINGS, SQL_AUTH_PLAIN, SQL_NOTE_LOGIN, SQL_API_ROW, SQL_RIGHT_ADMIN,
     SQL_SERVER_COUNT, SQL_LOCK_PHONE, SQL_EXTENSION_COUNT, SQL_LOGIN_COUNT,
     SQL_PHONE_INSERT, SQL_RELEASE_ALL, SQL_ADMIN_LOG, SQL_MARK_REBUILD,
     SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, SQL_URL_FIND, SQL_URL_ADD, SQL_API_LOG,
-    SQL_API_URL, SQL_AUTH_ROW, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN,
+    SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN,
 };
 
 struct row {
@@ -450,7 +446,7 @@ static int find_or_add(struct worker *w, int find, int add, const char *const *v
 static int write_api_log(struct worker *w, int v17, const char *result, const char *reason,
                          const char *data, const char *now, const char *url)
 {
-    const char *user = opt.api_user, *ip = "127.0.0.1";
+    const char *user = opt.api_user, *ip = CLIENT_IP;
     unsigned long long affected = 0, api_id = 0;
     char ws[24], url_id[24], api_id_s[24];
     int inserted = 0;
@@ -487,26 +483,30 @@ static int write_api_log(struct worker *w, int v17, const char *result, const ch
 
 /* dispatch.c: the first read (settings, the login test, the servers) of a
  * call naming server_ip; *unexpected is set unless the login passed and
- * the server column (1: it exists) is `servers`.  0, or -1 after an error. */
+ * the server column (1: it exists) is `servers`.  *noted says whether the
+ * user's row already holds this second's login from CLIENT_IP (users.c,
+ * user_login_noted).  0, or -1 after an error. */
 static int first_read(struct worker *w, const char *server_ip, const char *before,
-                      const char *servers, int *unexpected)
+                      const char *servers, int *unexpected, int *noted)
 {
     const char *a[] = { opt.api_user, opt.api_pass, before, server_ip };
     struct row r;
 
     if (run_stmt(w, S_SETTINGS_LOGIN, a, 4, &r, NULL, NULL) != 0)
         return -1;
-    if (!(r.found && !r.null[15] && strcmp(r.col[13], "1") == 0 &&
-          strcmp(r.col[16], servers) == 0))
+    if (!(r.found && !r.null[17] && strcmp(r.col[13], "1") == 0 &&
+          strcmp(r.col[18], servers) == 0))
         *unexpected = 1;
+    *noted = r.found && strcmp(r.col[15], "1") == 0 && strcmp(r.col[16], CLIENT_IP) == 0;
     return 0;
 }
 
-/* auth.c: the last-login update.  0, or -1 after an error. */
-static int note_login(struct worker *w)
+/* auth.c: the last-login update, unless the first read found it made
+ * already (noted).  0, or -1 after an error. */
+static int note_login(struct worker *w, int noted)
 {
-    const char *a[] = { "127.0.0.1", opt.api_user };
-    return run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL);
+    const char *a[] = { CLIENT_IP, opt.api_user };
+    return noted ? 0 : run_stmt(w, S_NOTE_LOGIN, a, 2, NULL, NULL, NULL);
 }
 
 /* One successful add_phone, nonagentd's way (v17: before e67fcf6).
@@ -518,8 +518,8 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
     struct row r;
     char before[32];
     unsigned long long affected = 0;
-    const char *ip = "127.0.0.1", *user = opt.api_user;
-    int rc = -1;
+    const char *ip = CLIENT_IP, *user = opt.api_user;
+    int rc = -1, noted = 0;   /* v17 made the update whatever the row held */
 
     make_values(&v, w->tid, n);
     snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
@@ -534,10 +534,10 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
             return -1;
         if (as_count(&r) < 1)
             *unexpected = 1;
-    } else if (first_read(w, opt.server_ip, before, "1", unexpected) != 0) {
+    } else if (first_read(w, opt.server_ip, before, "1", unexpected, &noted) != 0) {
         return -1;
     }
-    if (note_login(w) != 0)
+    if (note_login(w, noted) != 0)
         return -1;
     if (v17) {
         /* dispatch.c: the API row; add_phone.c: the permission count */
@@ -623,13 +623,15 @@ static int call_nonagentd_error(struct worker *w, int *unexpected)
         "&server_ip=10.9.9.9&protocol=SIP&registration_password=test"
         "&phone_full_name=Bench+error&local_gmt=-5.00&outbound_cid=7275551212";
     char before[32], now[32], url[1024];
+    int noted = 0;
 
     snprintf(before, sizeof before, "%lld", (long long)time(NULL) - 900);
     now_text(now, sizeof now);
     snprintf(url, sizeof url, "%s?", api_page);
     snprintf(url + strlen(url), sizeof url - strlen(url), query, opt.api_user, opt.api_pass);
     *unexpected = 0;
-    if (first_read(w, "10.9.9.9", before, "0", unexpected) != 0 || note_login(w) != 0)
+    if (first_read(w, "10.9.9.9", before, "0", unexpected, &noted) != 0 ||
+        note_login(w, noted) != 0)
         return -1;
     return write_api_log(w, 0, "ERROR", "add_phone SERVER DOES NOT EXIST", "10.9.9.9", now,
                          url);
@@ -704,7 +706,7 @@ static int call_vicidial(MYSQL *m, int tid, unsigned long long n, int *unexpecte
     char first[256];
     unsigned long long affected = 0, api_id;
     long long before = (long long)time(NULL) - 900;
-    const char *user, *pass, *ip = "127.0.0.1", *sip, *ext, *ws_name, *host, *page;
+    const char *user, *pass, *ip = CLIENT_IP, *sip, *ext, *ws_name, *host, *page;
     unsigned long long ws_id = 0, url_id = 0;
 
     make_values(&v, tid, n);

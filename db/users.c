@@ -73,6 +73,8 @@ void api_user_from_row(struct api_user *u, const struct db_row *row, int first)
     copy(u->user_group, sizeof u->user_group, c[1]);
     u->can_admin_phones = c[2] && atoi(c[2]) == 1;
     u->can_delete_phones = c[3] && atoi(c[3]) == 1;
+    u->login_stamped_now = c[4] && atoi(c[4]) == 1;
+    copy(u->last_ip, sizeof u->last_ip, c[5]);
 }
 
 enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
@@ -132,12 +134,28 @@ enum db_status user_note_ipblock(struct db *db, const char *user)
     return note(db, SQL_NOTE_IPBLOCK, NULL, user);
 }
 
+/* last_ip is VARCHAR(15): an IPv6 address is cut, as VICIdial's
+ * non-strict servers store it. */
+#define LAST_IP_CHARS 15
+
 enum db_status user_note_login(struct db *db, const char *user, const char *ip)
 {
-    /* last_ip is VARCHAR(15): an IPv6 address is cut, as VICIdial's
-     * non-strict servers store it. */
-    struct db_arg a[] = { DB_STRN(ip, db_width(ip, strlen(ip), 15)), DB_STR(user) };
+    struct db_arg a[] = { db_cut(ip, LAST_IP_CHARS), DB_STR(user) };
     return db_exec(db, SQL_NOTE_LOGIN, a, 2, NULL, NULL);
+}
+
+/* The read's NOW() is the request's second: skipping the update then is
+ * running it at the read, where it would change nothing (not even
+ * modify_stamp, which moves only when a value does).  A later change to
+ * the row by another request is ordered after this one either way.  The
+ * IP is compared byte for byte, not through the column's collation, so a
+ * difference in case is still written. */
+int user_login_noted(const struct api_user *u, const char *ip)
+{
+    struct db_arg cut = db_cut(ip, LAST_IP_CHARS);
+
+    return u->login_stamped_now && strlen(u->last_ip) == cut.len &&
+           memcmp(u->last_ip, ip, cut.len) == 0;
 }
 
 enum db_status user_ip_list_info(struct db *db, const char *user, char *group,

@@ -14,6 +14,11 @@ struct api_user {
     char user_group[21];
     int can_admin_phones;      /* vdc_agent_api_access, ast_admin_access, level >= 8 */
     int can_delete_phones;     /* vdc_agent_api_access, ast_delete_phones, level >= 8 */
+    /* What a successful login would write, as the row read said it was:
+     * last_login_date is this second and failed_login_count 0 (1 if so),
+     * and last_ip (VARCHAR(15), up to 3 bytes a character). */
+    int login_stamped_now;
+    char last_ip[46];
 };
 
 /* The row's columns the login test returns (u. is vicidial_users), and its
@@ -22,8 +27,9 @@ struct api_user {
 #define API_USER_COLUMNS                                                          \
     "u.api_allowed_functions, u.user_group,"                                      \
     " (u.vdc_agent_api_access='1' AND u.ast_admin_access='1' AND u.user_level >= 8)," \
-    " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8)"
-#define API_USER_NCOLS 4
+    " (u.vdc_agent_api_access='1' AND u.ast_delete_phones='1' AND u.user_level >= 8)," \
+    " (u.last_login_date = NOW() AND u.failed_login_count = 0), u.last_ip"
+#define API_USER_NCOLS 6
 #define LOGIN_CONDITIONS                                                           \
     "u.user_level > 6 AND u.active='Y' AND ((u.failed_login_count < 10)"          \
     " OR (UNIX_TIMESTAMP(u.last_login_date) < ?))"
@@ -51,6 +57,9 @@ enum db_status user_note_ipblock(struct db *db, const char *user);
 
 /* A successful login: last_login_date=NOW(), last_ip, counter reset. */
 enum db_status user_note_login(struct db *db, const char *user, const char *ip);
+/* 1 when u, the row the login test read, already holds what
+ * user_note_login would write for a login from ip. */
+int user_login_noted(const struct api_user *u, const char *ip);
 
 /* IP-list inputs: the user's group and ignore_ip_list flag. */
 enum db_status user_ip_list_info(struct db *db, const char *user, char *group,

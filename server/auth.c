@@ -172,7 +172,8 @@ const char *auth_user(struct request *r)
         if (blocked)
             return user_note_ipblock(r->db, r->user) == DB_OK ? "IPBLOCK" : db_failed(r);
     }
-    if (user_note_login(r->db, r->user, r->client_ip) != DB_OK)
+    if (!user_login_noted(&r->api_user, r->client_ip) &&
+        user_note_login(r->db, r->user, r->client_ip) != DB_OK)
         return db_failed(r);
     if (needs_two_factor(r, &failed))
         return "2FA";

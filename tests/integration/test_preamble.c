@@ -366,6 +366,28 @@ START_TEST(plain_password_logs_in_and_resets_the_failure_counter)
 }
 END_TEST
 
+/* A login whose row already says "this second, this IP, no failures" is
+ * not written again (users.c); any one of the three differing is. */
+START_TEST(login_in_the_stamped_second_still_resets_the_failure_counter)
+{
+    testdb_exec(&scene->db, "UPDATE vicidial_users SET failed_login_count=3,"
+                            " last_login_date=NOW(), last_ip='127.0.0.1' WHERE user='6666'");
+    expect_body("function=nosuch&" AUTHED, NO_FUNCTION);
+    expect_counters("6666", "0|0|0|||127.0.0.1");
+    expect_login_date_now("6666");
+}
+END_TEST
+
+START_TEST(login_in_the_stamped_second_from_another_ip_records_the_ip)
+{
+    testdb_exec(&scene->db, "UPDATE vicidial_users SET failed_login_count=0,"
+                            " last_login_date=NOW(), last_ip='127.0.0.10' WHERE user='6666'");
+    expect_body("function=nosuch&" AUTHED, NO_FUNCTION);
+    expect_counters("6666", "0|0|0|||127.0.0.1");
+    expect_login_date_now("6666");
+}
+END_TEST
+
 START_TEST(wrong_password_is_bad_and_counts_one_failure)
 {
     expect_add_phone("&pass=wrong", "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
@@ -1124,6 +1146,8 @@ static Suite *preamble_suite(void)
 
     tc = tcase(s, "authentication");
     tcase_add_test(tc, plain_password_logs_in_and_resets_the_failure_counter);
+    tcase_add_test(tc, login_in_the_stamped_second_still_resets_the_failure_counter);
+    tcase_add_test(tc, login_in_the_stamped_second_from_another_ip_records_the_ip);
     tcase_add_test(tc, wrong_password_is_bad_and_counts_one_failure);
     tcase_add_test(tc, no_user_and_no_pass_is_bad_with_empty_fields);
     tcase_add_test(tc, unknown_user_is_bad_and_counts_nothing_anywhere);
