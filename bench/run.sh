@@ -658,10 +658,10 @@ pctv() { awk -v r="$1" 'BEGIN { if (r != "") printf "%.0f%%", r; else printf "-"
     echo "Machine: $cores x $cpu (${mhz} MHz), ${mem} GiB; $(uname -sr). $db_settings."
     echo "Source: commit $commit. Daemon: build-bench/nonagentd (Release), $threads_desc. wrk -t$WRK_THREADS, $SECONDS_PER_RUN s per run, --timeout ${TIMEOUT}s. Total run time ${run_seconds} s."
     echo
-    echo "One request alone (SHOW GLOBAL STATUS deltas):"
+    echo "One request alone (SHOW GLOBAL STATUS deltas), each from an old login stamp; later logins of the same user from the same IP in the same second make one statement fewer (no last-login update):"
     echo
     echo "- the first add_phone (it also adds the api log's webserver and url rows): $one_add"
-    echo "- the second add_phone, as every later one: $one_add2"
+    echo "- the second add_phone, as every later one (webserver and url rows found): $one_add2"
     echo "- SERVER DOES NOT EXIST: $one_err"
     echo "- version: $one_ver"
     echo
