@@ -329,10 +329,11 @@ struct worker {
 };
 
 /* Execute a prepared statement with string parameters (NULL: SQL NULL);
- * fetch the first row of a result, as db/pool.c does.  0 on success. */
-static int run_stmt(struct worker *w, int which, const char *const *vals, int n,
-                    struct row *row, unsigned long long *affected,
-                    unsigned long long *insert_id)
+ * fetch the first row of a result, as db/pool.c does.  0 on success.  A
+ * duplicate-key refusal is reported unless dup_expected. */
+static int exec_stmt(struct worker *w, int which, const char *const *vals, int n,
+                     struct row *row, unsigned long long *affected,
+                     unsigned long long *insert_id, int dup_expected)
 {
     MYSQL_STMT *st = w->st[which];
     MYSQL_BIND b[24];
@@ -350,9 +351,7 @@ static int run_stmt(struct worker *w, int which, const char *const *vals, int n,
         b[i].is_null = &null[i];
     }
     if ((n && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0) {
-        /* Two connections adding the same webserver or url row at once: the
-         * loser finds the winner's row (find_or_add), nothing failed. */
-        if (!((which == S_WS_ADD || which == S_URL_ADD) && mysql_stmt_errno(st) == ER_DUP_ENTRY))
+        if (!(dup_expected && mysql_stmt_errno(st) == ER_DUP_ENTRY))
             note_error(STMT_SQL[which], mysql_stmt_error(st));
         mysql_stmt_reset(st);
         return -1;
@@ -404,6 +403,13 @@ static int run_stmt(struct worker *w, int which, const char *const *vals, int n,
     return 0;
 }
 
+static int run_stmt(struct worker *w, int which, const char *const *vals, int n,
+                    struct row *row, unsigned long long *affected,
+                    unsigned long long *insert_id)
+{
+    return exec_stmt(w, which, vals, n, row, affected, insert_id, 0);
+}
+
 static int prepare_all(struct worker *w)
 {
     for (int i = 0; i < S_COUNT; i++) {
@@ -433,7 +439,9 @@ static int find_or_add(struct worker *w, int find, int add, const char *const *v
             *id = strtoull(r.col[0], NULL, 10);
             return 0;
         }
-        if (run_stmt(w, add, vals, n, NULL, NULL, id) == 0)
+        /* Two connections adding the same row at once: the loser's insert
+         * is refused as a duplicate and it finds the winner's row. */
+        if (exec_stmt(w, add, vals, n, NULL, NULL, id, 1) == 0)
             return 0;
     }
     return -1;
