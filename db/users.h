@@ -40,7 +40,8 @@ void api_user_from_row(struct api_user *u, const struct db_row *row, int first);
  * (under 10 failures, or the last login older than lock_before).  `user`
  * is unique, so VICIdial's count(*) is 0 or 1: *found says which, and the
  * same read returns the row VICIdial reads next (api_allowed_functions,
- * user_group) and the two phone-function rights it checks later. */
+ * user_group), the two phone-function rights it checks later, and what
+ * the row holds of the last login (user_login_noted). */
 enum db_status user_auth_row(struct db *db, const char *user, const char *secret,
                              int hashed, long long lock_before, struct api_user *u,
                              int *found);
