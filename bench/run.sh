@@ -512,16 +512,16 @@ idle_test() {
 
 # ---- one request of each kind, counted alone --------------------------------
 
-# The statements of one add_phone and one version, from the status deltas
-# around a single request (the daemon is idle; its threads are warmed up by
-# the health checks above, but the statements of a thread's first request
-# are prepared then, which shows in Com_stmt_prepare only).
 # A user's row that says it logged in this second from this IP is not
 # written again (db/users.c): each request counted or traced alone starts
 # from an old login, so that it shows the whole sequence.
 stale_login() {
     sql asterisk -e "UPDATE vicidial_users SET last_login_date='2001-01-01 00:00:01' WHERE user='6666'"
 }
+# The statements of one add_phone and one version, from the status deltas
+# around a single request (the daemon is idle; its threads are warmed up by
+# the health checks above, but the statements of a thread's first request
+# are prepared then, which shows in Com_stmt_prepare only).
 one_request() {
     local url=$1 st0 st1
     stale_login
