@@ -175,7 +175,7 @@ void apilog_write(struct request *r, const char *result, const char *reason,
     const char *host = host_name()[0] ? host_name() : "X";
     enum db_status s;
 
-    if (!db || r->db_failed)
+    if (!db)
         return;
     api_page(r, page, sizeof page);
     localtime_r(&now, &tm);

@@ -22,12 +22,6 @@ long long auth_lock_before(void)
     return (long long)time(NULL) - LOCK_SECONDS;
 }
 
-static const char *db_failed(struct request *r)
-{
-    r->db_failed = 1;
-    return NULL;
-}
-
 void auth_ip_class_c(const char *ip, char *out, size_t cap)
 {
     /* Find the last '.' followed by one or more digits, and replace that
@@ -60,7 +54,7 @@ static const char *fail_login(struct request *r, long long lock_before)
     enum db_status s = user_failure_state(r->db, r->user, &found, &failed, &last_login);
 
     if (s != DB_OK)
-        return db_failed(r);
+        return NULL;
     if (!found)
         return key;
     if (failed < LOCK_ATTEMPTS)
@@ -71,7 +65,7 @@ static const char *fail_login(struct request *r, long long lock_before)
         key = "LOCK";
         s = user_note_lock(r->db, r->user);
     }
-    return s == DB_OK ? key : db_failed(r);
+    return s == DB_OK ? key : NULL;
 }
 
 /* IP lists (allow_ip_lists > 0): 1 when the address is refused. */
@@ -153,13 +147,13 @@ const char *auth_user(struct request *r)
         if (*pass && vicidial_pass_hash(pass, st->pass_key, st->pass_cost, hash) == 0) {
             if (user_auth_row(r->db, r->user, hash, 1, lock_before, &r->api_user, &found)
                 != DB_OK)
-                return db_failed(r);
+                return NULL;
         }
     } else if (r->login_checked) {
         found = r->pre.login_found;     /* read with the settings */
     } else if (user_auth_row(r->db, r->user, pass, 0, lock_before, &r->api_user, &found)
                != DB_OK) {
-        return db_failed(r);
+        return NULL;
     }
 
     if (!found)
@@ -168,14 +162,14 @@ const char *auth_user(struct request *r)
     if (st->allow_ip_lists > 0) {
         int blocked = ip_blocked(r, &failed);
         if (failed)
-            return db_failed(r);
+            return NULL;
         if (blocked)
-            return user_note_ipblock(r->db, r->user) == DB_OK ? "IPBLOCK" : db_failed(r);
+            return user_note_ipblock(r->db, r->user) == DB_OK ? "IPBLOCK" : NULL;
     }
     if (!user_login_noted(&r->api_user, r->client_ip) &&
         user_note_login(r->db, r->user, r->client_ip) != DB_OK)
-        return db_failed(r);
+        return NULL;
     if (needs_two_factor(r, &failed))
         return "2FA";
-    return failed ? db_failed(r) : "GOOD";
+    return failed ? NULL : "GOOD";
 }

@@ -10,7 +10,7 @@
 #include "server/request.h"
 
 /* The auth key: "GOOD", "BAD", "LOCK", "IPBLOCK" or "2FA"; NULL when the
- * database failed (r->db_failed is then set).  On GOOD, r->api_user holds
+ * database failed.  On GOOD, r->api_user holds
  * the user's row (allowed functions, group, phone rights). */
 const char *auth_user(struct request *r);
 

@@ -15,7 +15,7 @@
 
 struct api_function {
     const char *name;
-    void (*run)(struct request *r, struct response *resp);
+    struct outcome (*run)(struct request *r);
 };
 
 /* Functions that need an authenticated user, in VICIdial's file order. */
@@ -32,16 +32,36 @@ static int is_coffee(const char *function)
            strcmp(function, "make_coffee") == 0 || strcmp(function, "brew_coffee") == 0;
 }
 
-static void answer_no_function(struct request *r, struct response *resp)
+static struct outcome text(int status, const char *result)
 {
-    buf_puts(&resp->body, "ERROR: NO FUNCTION SPECIFIED\n");
-    resp->result = "ERROR";
-    if (strcmp(request_field(r, "format"), "debug") == 0)
-        buf_printf(&resp->body, "\n<!-- script runtime: %ld seconds -->\n</body>\n</html>\n",
-                   (long)request_elapsed(r));
+    return (struct outcome){ .answer = ANSWER_TEXT, .status = status, .result = result };
 }
 
-static void run_preamble(struct request *r, struct response *resp)
+static struct outcome no_function(const struct request *r)
+{
+    struct outcome o = text(200, "ERROR");
+    int n = snprintf(o.text, sizeof o.text, "ERROR: NO FUNCTION SPECIFIED\n");
+
+    if (strcmp(request_field(r, "format"), "debug") == 0)
+        snprintf(o.text + n, sizeof o.text - (size_t)n,
+                 "\n<!-- script runtime: %ld seconds -->\n</body>\n</html>\n",
+                 (long)request_elapsed(r));
+    o.logs = 1;
+    o.reason = "NO FUNCTION SPECIFIED";
+    o.logged = "";
+    return o;
+}
+
+static struct outcome coffee(const struct request *r)
+{
+    struct outcome o = text(418, "TEAPOT");
+
+    snprintf(o.text, sizeof o.text, "Coffee: %s|Error 418 I'm a teapot", r->function);
+    return o;
+}
+
+/* settings -> filter -> version / coffee -> authenticate -> the function. */
+static struct outcome run_preamble(struct request *r)
 {
     const char *auth_key;
 
@@ -52,65 +72,49 @@ static void run_preamble(struct request *r, struct response *resp)
      * VICIdial's separate reads would give. */
     settings_defaults(&r->settings);
     if (request_filter_fields(r) != 0)
-        goto out_of_memory;
+        return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
     /* function's filter is the same in both modes: known already. */
     int before_login = strcmp(r->function, "version") == 0 || is_coffee(r->function);
     if (preamble_read(r->db, !before_login, r->user, request_field(r, "pass"),
-                      auth_lock_before(), request_field(r, "server_ip"), &r->pre) != DB_OK) {
-        r->db_failed = 1;
-        return;
-    }
+                      auth_lock_before(), request_field(r, "server_ip"), &r->pre) != DB_OK)
+        return outcome_db_down();
     r->settings = r->pre.settings;
     if (r->settings.use_non_latin && request_filter_fields(r) != 0)
-        goto out_of_memory;
+        return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
     r->login_checked = r->pre.settings_found && !r->settings.use_non_latin &&
                        r->settings.pass_hash_enabled <= 0;
     if (r->login_checked)
         r->api_user = r->pre.api_user;
-    if (strcmp(r->function, "version") == 0) {
-        api_version(r, resp);
-        return;
-    }
-    if (is_coffee(r->function)) {
-        resp->status = 418;
-        resp->result = "TEAPOT";
-        buf_printf(&resp->body, "Coffee: %s|Error 418 I'm a teapot", r->function);
-        return;
-    }
+    if (strcmp(r->function, "version") == 0)
+        return api_version(r);
+    if (is_coffee(r->function))
+        return coffee(r);
     auth_key = auth_user(r);
     if (!auth_key)
-        return;
-    if (strcmp(auth_key, "GOOD") != 0) {
-        respond_auth_failure(r, resp, auth_key);
-        return;
-    }
-    for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++) {
-        if (strcmp(r->function, FUNCTIONS[i].name) == 0) {
-            FUNCTIONS[i].run(r, resp);
-            return;
-        }
-    }
-    answer_no_function(r, resp);
-    respond_log_only(r, "ERROR", "NO FUNCTION SPECIFIED", "");
-    return;
-out_of_memory:
-    resp->status = 500;
-    buf_puts(&resp->body, "ERROR: OUT OF MEMORY\n");
+        return outcome_db_down();
+    if (strcmp(auth_key, "GOOD") != 0)
+        return (struct outcome){ .answer = ANSWER_LOGIN_REFUSED, .status = 200,
+                                 .result = "ERROR", .reason = auth_key };
+    for (size_t i = 0; i < sizeof FUNCTIONS / sizeof FUNCTIONS[0]; i++)
+        if (strcmp(r->function, FUNCTIONS[i].name) == 0)
+            return FUNCTIONS[i].run(r);
+    return no_function(r);
 }
 
 void dispatch_api(struct request *r, struct response *resp)
 {
-    resp->status = 200;
+    struct outcome o;
+
     r->db = db_thread();
     if (r->db) {
         db_request_begin(r->db);
-        run_preamble(r, resp);
+        o = run_preamble(r);
+    } else {
+        o = outcome_db_down();
     }
-    if (!r->db || r->db_failed) {
-        if (!r->nfields)
-            request_filter_fields(r);   /* latin: only to name the function */
-        respond_db_unavailable(r, resp);
-    }
+    if (o.answer == ANSWER_DB_DOWN && !r->nfields)
+        request_filter_fields(r);   /* latin: only to name the function */
+    respond(r, &o, resp);
 }
 
 void dispatch_health(struct response *resp)

@@ -3,8 +3,8 @@
  *
  * http.c fills the transport part (who asked, what they sent); the
  * preamble in dispatch.c adds the settings, the filtered fields and the
- * authenticated user; an API function reads all of that and writes its
- * answer into the response.  Nothing here knows about libmicrohttpd.
+ * authenticated user; an API function reads all of that and decides the
+ * answer (server/respond.h), which respond() writes into the response.  Nothing here knows about libmicrohttpd.
  */
 #ifndef NONAGENTD_REQUEST_H
 #define NONAGENTD_REQUEST_H
@@ -73,8 +73,6 @@ struct request {
     struct api_user api_user;
     struct preamble pre;        /* the first read (db/preamble.h) */
     int login_checked;          /* pre answered the login test */
-
-    int db_failed;              /* a query could not run: answer 503 */
 };
 
 /* Set the arrival clock (http.c calls it as the request arrives). */

@@ -1,5 +1,5 @@
 /*
- * respond.c - the answer lines (see respond.h) and their API log rows.
+ * respond.c - outcomes, and the one place that answers them (respond.h).
  */
 #include "server/respond.h"
 
@@ -9,94 +9,142 @@
 
 #include "server/apilog.h"
 
-static void error_line(struct request *r, struct response *resp, const char *result,
-                       const char *reason, const char *data, const char *logged_data)
+struct outcome outcome_go(void)
 {
-    buf_printf(&resp->body, "%s: %s: |%s|%s\n", result, reason, r->user, data);
-    resp->result = result;
-    apilog_write(r, result, reason, logged_data);
+    return (struct outcome){ .answer = ANSWER_NONE };
 }
 
-void respond_error_logged_as(struct request *r, struct response *resp, const char *reason,
-                             const char *data, const char *logged_data)
+static struct outcome line(enum answer answer, const char *result, const char *reason,
+                           const char *data)
 {
-    error_line(r, resp, "ERROR", reason, data, logged_data);
+    return (struct outcome){
+        .answer = answer, .status = 200, .result = result, .reason = reason,
+        .shown = data, .logged = data, .logs = 1,
+    };
 }
 
-void respond_error(struct request *r, struct response *resp, const char *reason,
-                   const char *data)
+struct outcome outcome_error(const char *reason, const char *data)
 {
-    error_line(r, resp, "ERROR", reason, data, data);
+    return line(ANSWER_LINE, "ERROR", reason, data);
 }
 
-void respond_notice(struct request *r, struct response *resp, const char *reason,
-                    const char *data)
+struct outcome outcome_notice(const char *reason, const char *data)
 {
-    error_line(r, resp, "NOTICE", reason, data, data);
+    return line(ANSWER_LINE, "NOTICE", reason, data);
 }
 
-void respond_success(struct request *r, struct response *resp, const char *reason,
-                     const char *data)
+struct outcome outcome_success(const char *reason, const char *data)
 {
-    buf_printf(&resp->body, "SUCCESS: %s - %s|%s\n", reason, r->user, data);
-    resp->result = "SUCCESS";
-    apilog_write(r, "SUCCESS", reason, data);
+    return line(ANSWER_SUCCESS, "SUCCESS", reason, data);
 }
 
-void respond_invalid_source(struct request *r, struct response *resp)
+/* "a|b|c" from n strings, malloc'd; NULL when memory ran out. */
+static char *join(int n, va_list ap)
 {
-    buf_printf(&resp->body, "ERROR: Invalid Source - %s\n", r->source);
-    apilog_write(r, "ERROR", "Invalid Source", "");
-    buf_printf(&resp->body, "ERROR: Invalid Source: |%s|\n", r->source);
-    resp->result = "ERROR";
-}
-
-void respond_auth_failure(struct request *r, struct response *resp, const char *auth_key)
-{
-    resp->result = "ERROR";
-    if (strcmp(auth_key, "LOCK") == 0)
-        buf_printf(&resp->body,
-                   "ERROR: Too many login attempts, try again in 15 minutes: |%s|LOCK|\n",
-                   r->user);
-    else if (strcmp(auth_key, "IPBLOCK") == 0)
-        /* VICIdial prints an undefined variable between the pipes. */
-        buf_printf(&resp->body, "ERROR: Your IP Address is not allowed: %s: ||IPBLOCK|\n",
-                   r->client_ip);
-    else
-        buf_printf(&resp->body, "ERROR: Login incorrect, please try again: |%s|%s|%s|\n",
-                   r->user, request_field(r, "pass"), auth_key);
-}
-
-void respond_db_unavailable(struct request *r, struct response *resp)
-{
-    buf_reset(&resp->body);
-    resp->status = 503;
-    resp->result = "DBDOWN";
-    buf_printf(&resp->body, "ERROR: DATABASE UNAVAILABLE: |%s|\n", r->function ? r->function : "");
-}
-
-void respond_log_only(struct request *r, const char *result, const char *reason,
-                      const char *data)
-{
-    apilog_write(r, result, reason, data);
-}
-
-char *respond_join(int n, ...)
-{
-    va_list ap;
     struct buf b = { 0 };
 
-    va_start(ap, n);
     for (int i = 0; i < n; i++) {
         const char *s = va_arg(ap, const char *);
         if (i)
             buf_append(&b, "|", 1);
         buf_puts(&b, s ? s : "");
     }
-    va_end(ap);
     if (!b.data || b.oom) {
         free(b.data);
-        return strdup("");
+        return NULL;
     }
     return b.data;
+}
+
+static struct outcome joined(enum answer answer, const char *result, const char *reason,
+                             char *data)
+{
+    struct outcome o = line(answer, result, reason, data);
+
+    if (!data)
+        return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
+    o.owned = data;
+    return o;
+}
+
+struct outcome outcome_error_joined(const char *reason, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    char *data = join(n, ap);
+    va_end(ap);
+    return joined(ANSWER_LINE, "ERROR", reason, data);
+}
+
+struct outcome outcome_success_joined(const char *reason, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    char *data = join(n, ap);
+    va_end(ap);
+    return joined(ANSWER_SUCCESS, "SUCCESS", reason, data);
+}
+
+struct outcome outcome_db_down(void)
+{
+    return (struct outcome){ .answer = ANSWER_DB_DOWN, .status = 503, .result = "DBDOWN" };
+}
+
+static void login_refused(struct request *r, const char *auth_key, struct buf *body)
+{
+    if (strcmp(auth_key, "LOCK") == 0)
+        buf_printf(body, "ERROR: Too many login attempts, try again in 15 minutes: |%s|LOCK|\n",
+                   r->user);
+    else if (strcmp(auth_key, "IPBLOCK") == 0)
+        /* VICIdial prints an undefined variable between the pipes. */
+        buf_printf(body, "ERROR: Your IP Address is not allowed: %s: ||IPBLOCK|\n",
+                   r->client_ip);
+    else
+        buf_printf(body, "ERROR: Login incorrect, please try again: |%s|%s|%s|\n", r->user,
+                   request_field(r, "pass"), auth_key);
+}
+
+void respond(struct request *r, struct outcome *o, struct response *resp)
+{
+    struct buf *body = &resp->body;
+
+    buf_reset(body);
+    resp->status = o->status ? o->status : 200;
+    resp->result = o->result ? o->result : "ERROR";
+    switch (o->answer) {
+    case ANSWER_NONE:           /* a handler that decided nothing: a bug */
+    case ANSWER_NO_MEMORY:
+        resp->status = 500;
+        resp->result = "ERROR";
+        buf_puts(body, "ERROR: OUT OF MEMORY\n");
+        o->logs = 0;
+        break;
+    case ANSWER_LINE:
+        buf_printf(body, "%s: %s: |%s|%s\n", o->result, o->reason, r->user, o->shown);
+        break;
+    case ANSWER_SUCCESS:
+        buf_printf(body, "SUCCESS: %s - %s|%s\n", o->reason, r->user, o->shown);
+        break;
+    case ANSWER_TEXT:
+        buf_puts(body, o->text);
+        break;
+    case ANSWER_INVALID_SOURCE:
+        buf_printf(body, "ERROR: Invalid Source - %s\nERROR: Invalid Source: |%s|\n",
+                   r->source, r->source);
+        break;
+    case ANSWER_LOGIN_REFUSED:
+        login_refused(r, o->reason, body);
+        break;
+    case ANSWER_DB_DOWN:
+        buf_printf(body, "ERROR: DATABASE UNAVAILABLE: |%s|\n", r->function ? r->function : "");
+        break;
+    }
+    if (o->logs && r->db) {
+        if (o->answer == ANSWER_TEXT && !o->logged)
+            o->text[strcspn(o->text, "\n")] = '\0';     /* its first line */
+        apilog_write(r, o->result, o->reason ? o->reason : "",
+                     o->logged ? o->logged : o->text);
+    }
+    free(o->owned);
+    o->owned = NULL;
 }

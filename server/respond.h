@@ -1,42 +1,62 @@
 /*
- * respond.h - every answer's format, in one place.
+ * respond.h - what a request's answer is (struct outcome), and the one
+ * place that turns it into the body, the HTTP status and the API log row.
+ *
+ * Handlers decide; they return an outcome and write nothing themselves.
+ * dispatch.c calls respond() once, after the handler has returned, so
+ * every named lock is released before the API log row is written.  The
+ * answer lines:
  *
  *   ERROR: <reason>: |<user>|<data>\n      (and NOTICE: ...)
  *   SUCCESS: <reason> - <user>|<data>\n
  *
- * Each of these also writes the API log row VICIdial writes for it.  The
- * answers that VICIdial gives without an API log row (failed logins, the
- * coffee teapot, a database that cannot be reached) have their own calls.
+ * and the few answers of their own shape (version, the coffee teapot, a
+ * failed login, an invalid source, a database that cannot be reached).
  */
 #ifndef NONAGENTD_RESPOND_H
 #define NONAGENTD_RESPOND_H
 
 #include "server/request.h"
 
-void respond_error(struct request *r, struct response *resp, const char *reason,
-                   const char *data);
-/* The same line, where VICIdial logs other data than it prints. */
-void respond_error_logged_as(struct request *r, struct response *resp, const char *reason,
-                             const char *data, const char *logged_data);
-void respond_notice(struct request *r, struct response *resp, const char *reason,
-                    const char *data);
-void respond_success(struct request *r, struct response *resp, const char *reason,
-                     const char *data);
+enum answer {
+    ANSWER_NONE = 0,        /* nothing decided yet: the request goes on */
+    ANSWER_LINE,            /* "<result>: <reason>: |<user>|<shown>" */
+    ANSWER_SUCCESS,         /* "SUCCESS: <reason> - <user>|<shown>" */
+    ANSWER_TEXT,            /* text[] as it stands */
+    ANSWER_INVALID_SOURCE,  /* VICIdial's two "Invalid Source" lines */
+    ANSWER_LOGIN_REFUSED,   /* reason is the auth key: BAD, LOCK, IPBLOCK, 2FA */
+    ANSWER_DB_DOWN,         /* 503 "ERROR: DATABASE UNAVAILABLE: |<function>|" */
+    ANSWER_NO_MEMORY,       /* 500 */
+};
 
-/* VICIdial's two-line "Invalid Source" answer, logged between the lines. */
-void respond_invalid_source(struct request *r, struct response *resp);
+struct outcome {
+    enum answer answer;
+    int status;             /* HTTP status */
+    const char *result;     /* SUCCESS, ERROR, NOTICE, ... (and the request log's) */
+    const char *reason;
+    const char *shown;      /* the data the answer shows */
+    const char *logged;     /* the data the API log holds (VICIdial may differ) */
+    int logs;               /* the answer writes an API log row */
+    char *owned;            /* malloc'd data shown/logged point into; respond frees it */
+    char text[192];         /* ANSWER_TEXT's body; its first line is the
+                               logged data when `logged` is NULL */
+};
 
-/* An authentication failure (no API log row). */
-void respond_auth_failure(struct request *r, struct response *resp, const char *auth_key);
+/* The request goes on (ANSWER_NONE). */
+struct outcome outcome_go(void);
+/* ERROR / NOTICE / SUCCESS lines, each with its API log row. */
+struct outcome outcome_error(const char *reason, const char *data);
+struct outcome outcome_notice(const char *reason, const char *data);
+struct outcome outcome_success(const char *reason, const char *data);
+/* The same, the data "a|b|c" joined from n strings (NULL counts as ""). */
+struct outcome outcome_error_joined(const char *reason, int n, ...);
+struct outcome outcome_success_joined(const char *reason, int n, ...);
+/* The database failed the request: 503, no API log row. */
+struct outcome outcome_db_down(void);
 
-/* HTTP 503 "ERROR: DATABASE UNAVAILABLE: |<function>|". */
-void respond_db_unavailable(struct request *r, struct response *resp);
-
-/* Only the API log row, for answers built elsewhere. */
-void respond_log_only(struct request *r, const char *result, const char *reason,
-                      const char *data);
-
-/* Format a data field "a|b|c" from n strings into a malloc'd string. */
-char *respond_join(int n, ...);
+/* Write o's answer into resp (body, status, result) and its API log row,
+ * and free what o owns.  Called once per request, after every lock is
+ * released. */
+void respond(struct request *r, struct outcome *o, struct response *resp);
 
 #endif

@@ -106,68 +106,10 @@ static char *admin_event_sql(const struct phone_new *p, const char *template_pie
     return b.data;
 }
 
-/* Steps 12 and 13 once every check has passed: the locks are held. */
-static void store(struct request *r, struct response *resp, const struct add_phone_input *in,
-                  const struct phone_new *p, const char *template_piece)
+/* The phone row as the request asks for it (step 11's defaults). */
+static struct phone_new phone_from_input(const struct add_phone_input *in)
 {
-    int duplicate = 0;
-    enum db_status s = phone_insert(r->db, p, &duplicate);
-    char *data;
-
-    if (lock_release_all(r->db) != DB_OK && s == DB_OK)
-        s = DB_DOWN;
-    if (s == DB_ERROR && duplicate) {
-        /* Another writer (VICIdial itself, say) got there between our check
-         * and our insert: the unique key answers for it. */
-        data = respond_join(2, in->server_ip, in->extension);
-        respond_error(r, resp, FN " PHONE ALREADY EXISTS ON THIS SERVER", data);
-        free(data);
-        return;
-    }
-    if (s == DB_ERROR) {
-        fprintf(stderr, "nonagentd: add_phone insert failed: %s\n", db_last_error(r->db));
-        data = respond_join(2, in->server_ip, in->extension);
-        respond_error(r, resp, FN " PHONE HAS NOT BEEN ADDED", data);
-        free(data);
-        return;
-    }
-    if (s != DB_OK) {
-        r->db_failed = 1;
-        return;
-    }
-
-    char *event_sql = admin_event_sql(p, template_piece);
-    char *notes = respond_join(2, in->extension, in->server_ip);
-    char notes_text[512];
-    snprintf(notes_text, sizeof notes_text, "phone: %s", notes);
-    struct admin_log log = {
-        .event_date = r->now_time, .user = r->user, .ip_address = r->client_ip,
-        .event_section = "PHONES", .event_type = "ADD", .record_id = in->extension,
-        .event_code = "ADMIN API ADD PHONE", .event_sql = event_sql ? event_sql : "",
-        .event_notes = notes_text,
-    };
-    if (admin_log_insert(r->db, &log) != DB_OK)
-        fprintf(stderr, "nonagentd: add_phone admin log not written: %s\n",
-                db_last_error(r->db));
-    if (server_mark_rebuild(r->db, in->server_ip) != DB_OK)
-        fprintf(stderr, "nonagentd: add_phone rebuild flag not set: %s\n",
-                db_last_error(r->db));
-    free(event_sql);
-    free(notes);
-
-    data = respond_join(4, in->extension, in->server_ip, in->protocol, in->dialplan_number);
-    respond_success(r, resp, FN " PHONE HAS BEEN ADDED", data);
-    free(data);
-}
-
-/* Steps 6 to 11, under the locks.  Returns after answering. */
-static void check_and_store(struct request *r, struct response *resp,
-                            const struct add_phone_input *in)
-{
-    long long n = 0;
-    char *data = NULL;
-    char template_piece[64] = "";
-    struct phone_new p = {
+    return (struct phone_new){
         .extension = in->extension, .dialplan_number = in->dialplan_number,
         .voicemail_id = in->voicemail_id, .login = in->phone_login,
         .pass = in->phone_pass, .server_ip = in->server_ip, .protocol = in->protocol,
@@ -182,93 +124,129 @@ static void check_and_store(struct request *r, struct response *resp,
         .on_hook_agent = flag_yes_no(in->on_hook_agent),
         .template_id = "",
     };
+}
 
-    long long login_n = 0;
+/* Steps 6 to 12, run while the locks are held: the checks, then the
+ * insert.  *inserted is 1 when the row was written. */
+static struct outcome check_and_insert(struct request *r, const struct add_phone_input *in,
+                                       struct phone_new *p, char *template_piece,
+                                       size_t template_cap, int *inserted)
+{
+    long long n = 0, login_n = 0;
+    int duplicate = 0;
+    enum db_status s;
+
     /* Both duplicate checks in one read: under the locks, the answers are
      * the ones VICIdial's two reads would give. */
     if (phone_taken_counts(r->db, in->extension, in->server_ip, in->phone_login, &n,
                            &login_n) != DB_OK)
-        goto db_failed;
-    if (n > 0) {
-        data = respond_join(2, in->server_ip, in->extension);
-        respond_error(r, resp, FN " PHONE ALREADY EXISTS ON THIS SERVER", data);
-        goto done;
-    }
-    if (login_n > 0) {
-        respond_error(r, resp, FN " PHONE LOGIN ALREADY EXISTS", in->phone_login);
-        goto done;
-    }
-    if (!gmt_is_valid(in->local_gmt)) {
-        respond_error(r, resp, FN " YOU MUST USE A VALID TIMEZONE", in->local_gmt);
-        goto done;
-    }
+        return outcome_db_down();
+    if (n > 0)
+        return outcome_error_joined(FN " PHONE ALREADY EXISTS ON THIS SERVER", 2,
+                                    in->server_ip, in->extension);
+    if (login_n > 0)
+        return outcome_error(FN " PHONE LOGIN ALREADY EXISTS", in->phone_login);
+    if (!gmt_is_valid(in->local_gmt))
+        return outcome_error(FN " YOU MUST USE A VALID TIMEZONE", in->local_gmt);
     if (strlen(in->template_id) > 1) {
         if (template_is_blank(in->template_id)) {
-            snprintf(template_piece, sizeof template_piece, ",template_id=''");
+            snprintf(template_piece, template_cap, ",template_id=''");
         } else {
             if (template_count(r->db, in->template_id, &n) != DB_OK)
-                goto db_failed;
-            if (n < 1) {
-                data = respond_join(2, in->phone_login, in->template_id);
-                respond_error(r, resp,
-                              FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", data);
-                goto done;
-            }
-            p.template_id = in->template_id;
-            snprintf(template_piece, sizeof template_piece, ",template_id='%s'",
-                     in->template_id);
+                return outcome_db_down();
+            if (n < 1)
+                return outcome_error_joined(
+                    FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", 2,
+                    in->phone_login, in->template_id);
+            p->template_id = in->template_id;
+            snprintf(template_piece, template_cap, ",template_id='%s'", in->template_id);
         }
     }
-    store(r, resp, in, &p, template_piece);
-    free(data);
-    return;
-db_failed:
-    r->db_failed = 1;
-done:
-    free(data);
-    if (!r->db_failed && lock_release_all(r->db) != DB_OK)
-        r->db_failed = 1;
+    s = phone_insert(r->db, p, &duplicate);
+    if (s == DB_ERROR && duplicate)
+        /* Another writer (VICIdial itself, say) got there between our check
+         * and our insert: the unique key answers for it. */
+        return outcome_error_joined(FN " PHONE ALREADY EXISTS ON THIS SERVER", 2,
+                                    in->server_ip, in->extension);
+    if (s == DB_ERROR) {
+        fprintf(stderr, "nonagentd: add_phone insert failed: %s\n", db_last_error(r->db));
+        return outcome_error_joined(FN " PHONE HAS NOT BEEN ADDED", 2, in->server_ip,
+                                    in->extension);
+    }
+    if (s != DB_OK)
+        return outcome_db_down();
+    *inserted = 1;
+    return outcome_success_joined(FN " PHONE HAS BEEN ADDED", 4, in->extension, in->server_ip,
+                                  in->protocol, in->dialplan_number);
 }
 
-void api_add_phone(struct request *r, struct response *resp)
+/* Step 13's rows once the phone is written: the admin log and the server's
+ * rebuild flag.  Their failures are reported and change nothing in the
+ * answer: the phone exists. */
+static void note_added(struct request *r, const struct add_phone_input *in,
+                       const struct phone_new *p, const char *template_piece)
+{
+    char *event_sql = admin_event_sql(p, template_piece);
+    char notes[512];
+    snprintf(notes, sizeof notes, "phone: %s|%s", in->extension, in->server_ip);
+    struct admin_log log = {
+        .event_date = r->now_time, .user = r->user, .ip_address = r->client_ip,
+        .event_section = "PHONES", .event_type = "ADD", .record_id = in->extension,
+        .event_code = "ADMIN API ADD PHONE", .event_sql = event_sql ? event_sql : "",
+        .event_notes = notes,
+    };
+    if (admin_log_insert(r->db, &log) != DB_OK)
+        fprintf(stderr, "nonagentd: add_phone admin log not written: %s\n",
+                db_last_error(r->db));
+    if (server_mark_rebuild(r->db, in->server_ip) != DB_OK)
+        fprintf(stderr, "nonagentd: add_phone rebuild flag not set: %s\n",
+                db_last_error(r->db));
+    free(event_sql);
+}
+
+struct outcome api_add_phone(struct request *r)
 {
     struct add_phone_input in;
-    int server_found = 0;
-    int locked = 0;
-    char *data;
+    int server_found = 0, locked = 0, inserted = 0;
+    char template_piece[64] = "";
 
-    if (phone_function_start(r, resp, FN, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES") != 0)
-        return;
+    struct outcome o = phone_function_start(r, FN, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES");
+    if (o.answer != ANSWER_NONE)
+        return o;
     read_input(r, &in);
-    if (required_missing(&in)) {
-        data = respond_join(11, in.extension, in.dialplan_number, in.voicemail_id,
-                            in.phone_login, in.phone_pass, in.server_ip, in.protocol,
-                            in.registration_password, in.phone_full_name, in.local_gmt,
-                            in.outbound_cid);
-        respond_error(r, resp, FN " YOU MUST USE ALL REQUIRED FIELDS", data);
-        free(data);
-        return;
-    }
-    if (phone_server_exists(r, in.server_ip, &server_found) != DB_OK) {
-        r->db_failed = 1;
-        return;
-    }
-    if (!server_found) {
-        respond_error(r, resp, FN " SERVER DOES NOT EXIST", in.server_ip);
-        return;
-    }
+    if (required_missing(&in))
+        return outcome_error_joined(FN " YOU MUST USE ALL REQUIRED FIELDS", 11, in.extension,
+                                    in.dialplan_number, in.voicemail_id, in.phone_login,
+                                    in.phone_pass, in.server_ip, in.protocol,
+                                    in.registration_password, in.phone_full_name,
+                                    in.local_gmt, in.outbound_cid);
+    if (phone_server_exists(r, in.server_ip, &server_found) != DB_OK)
+        return outcome_db_down();
+    if (!server_found)
+        return outcome_error(FN " SERVER DOES NOT EXIST", in.server_ip);
+
+    struct phone_new p = phone_from_input(&in);
     /* The extension and login checks and the insert must be one step for
-     * every other writer: hold both named locks across them. */
+     * every other writer: both named locks are held across them, and
+     * released here on every path. */
     if (lock_phone(r->db, in.extension, in.server_ip, in.phone_login, r->lock_wait,
-                   &locked) != DB_OK) {
-        r->db_failed = 1;
-        return;
+                   &locked) != DB_OK)
+        return outcome_db_down();
+    if (!locked)
+        return outcome_error_joined(FN " PHONE IS BUSY, TRY AGAIN", 2, in.server_ip,
+                                    in.extension);
+    o = check_and_insert(r, &in, &p, template_piece, sizeof template_piece, &inserted);
+    enum db_status released = lock_release_all(r->db);
+    /* The locks are released (or went with a lost connection). */
+
+    if (inserted) {
+        /* The row is written: that is the answer, whatever follows. */
+        note_added(r, &in, &p, template_piece);
+        return o;
     }
-    if (!locked) {
-        data = respond_join(2, in.server_ip, in.extension);
-        respond_error(r, resp, FN " PHONE IS BUSY, TRY AGAIN", data);
-        free(data);
-        return;
+    if (released != DB_OK && o.answer != ANSWER_DB_DOWN) {
+        free(o.owned);
+        return outcome_db_down();
     }
-    check_and_store(r, resp, &in);
+    return o;
 }

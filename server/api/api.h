@@ -1,19 +1,21 @@
 /*
- * api.h - the API functions.  Each answers into resp, writes its API log
- * through respond.c, and sets r->db_failed when the database failed it.
+ * api.h - the API functions.  Each decides its request's answer and
+ * returns it as an outcome (server/respond.h); it writes no answer and no
+ * API log row itself, and releases every lock it took before returning.
  */
 #ifndef NONAGENTD_API_H
 #define NONAGENTD_API_H
 
 #include "server/request.h"
+#include "server/respond.h"
 
 /* Before authentication. */
-void api_version(struct request *r, struct response *resp);
+struct outcome api_version(struct request *r);
 
 /* After authentication. */
-void api_add_phone(struct request *r, struct response *resp);
-void api_update_phone(struct request *r, struct response *resp);
-void api_add_phone_alias(struct request *r, struct response *resp);
-void api_update_phone_alias(struct request *r, struct response *resp);
+struct outcome api_add_phone(struct request *r);
+struct outcome api_update_phone(struct request *r);
+struct outcome api_add_phone_alias(struct request *r);
+struct outcome api_update_phone_alias(struct request *r);
 
 #endif

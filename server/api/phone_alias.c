@@ -12,16 +12,15 @@
 #include <string.h>
 
 #include "server/api/phone_rules.h"
-#include "server/respond.h"
 #include "db/aliases.h"
 #include "db/logs.h"
 #include "db/phones.h"
 #include "db/users.h"
 
-/* Every comma-separated login (empty ones too) must be some phone's login.
- * 0 when all are; 1 with *missing (malloc'd) naming the first that is not;
- * -1 when the database failed. */
-static int first_missing_login(struct request *r, const char *logins, char **missing)
+/* Every comma-separated login (empty ones too) must be some phone's login:
+ * "<fn> PHONE DOES NOT EXIST" for the first that is not, else outcome_go(). */
+static struct outcome check_logins(struct request *r, const char *not_found_reason,
+                                   const char *logins)
 {
     const char *p = logins;
 
@@ -29,18 +28,20 @@ static int first_missing_login(struct request *r, const char *logins, char **mis
         size_t len = strcspn(p, ",");
         char *one = strndup(p, len);
         long long n = 0;
-        if (!one || phone_login_count(r->db, one, &n) != DB_OK) {
+        if (!one)
+            return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
+        if (phone_login_count(r->db, one, &n) != DB_OK) {
             free(one);
-            r->db_failed = 1;
-            return -1;
+            return outcome_db_down();
         }
         if (n < 1) {
-            *missing = one;
-            return 1;
+            struct outcome o = outcome_error(not_found_reason, one);
+            o.owned = one;
+            return o;
         }
         free(one);
         if (p[len] == '\0')
-            return 0;
+            return outcome_go();
         p += len + 1;
     }
 }
@@ -58,56 +59,34 @@ static void log_alias(struct request *r, const char *type, const char *code,
                 db_last_error(r->db));
 }
 
-/* Answer "PHONE DOES NOT EXIST" for the first unknown login; 0 when every
- * login exists, -1 after answering (or on a database failure). */
-static int check_logins(struct request *r, struct response *resp, const char *fn,
-                        const char *logins)
-{
-    char *missing = NULL, reason[96];
-    int rc = first_missing_login(r, logins, &missing);
-
-    if (rc == 1) {
-        snprintf(reason, sizeof reason, "%s PHONE DOES NOT EXIST", fn);
-        respond_error(r, resp, reason, missing);
-        free(missing);
-    }
-    return rc == 0 ? 0 : -1;
-}
-
-void api_add_phone_alias(struct request *r, struct response *resp)
+struct outcome api_add_phone_alias(struct request *r)
 {
     const char *id = request_field(r, "alias_id");
     const char *name = request_field(r, "alias_name");
     const char *logins = request_field(r, "phone_logins");
     long long n = 0;
     int duplicate = 0;
-    char *data;
     enum db_status s;
 
-    if (phone_function_start(r, resp, "add_phone_alias",
-                       "add_phone_alias USER DOES NOT HAVE PERMISSION TO ADD PHONE ALIASES") != 0)
-        return;
-    if (strlen(id) < 2 || strlen(logins) < 2 || !*name) {
-        data = respond_join(3, id, name, logins);
-        respond_error(r, resp, "add_phone_alias YOU MUST USE ALL REQUIRED FIELDS", data);
-        free(data);
-        return;
-    }
+    struct outcome o = phone_function_start(
+        r, "add_phone_alias", "add_phone_alias USER DOES NOT HAVE PERMISSION TO ADD PHONE ALIASES");
+    if (o.answer != ANSWER_NONE)
+        return o;
+    if (strlen(id) < 2 || strlen(logins) < 2 || !*name)
+        return outcome_error_joined("add_phone_alias YOU MUST USE ALL REQUIRED FIELDS", 3, id,
+                                    name, logins);
     if (alias_count(r->db, id, &n) != DB_OK)
-        goto db_failed;
-    if (n > 0) {
-        respond_error(r, resp, "add_phone_alias PHONE ALIAS ALREADY EXISTS", id);
-        return;
-    }
-    if (check_logins(r, resp, "add_phone_alias", logins) != 0)
-        return;
+        return outcome_db_down();
+    if (n > 0)
+        return outcome_error("add_phone_alias PHONE ALIAS ALREADY EXISTS", id);
+    o = check_logins(r, "add_phone_alias PHONE DOES NOT EXIST", logins);
+    if (o.answer != ANSWER_NONE)
+        return o;
     s = alias_insert(r->db, id, name, logins, &duplicate);
-    if (s == DB_ERROR && duplicate) {
-        respond_error(r, resp, "add_phone_alias PHONE ALIAS ALREADY EXISTS", id);
-        return;
-    }
+    if (s == DB_ERROR && duplicate)
+        return outcome_error("add_phone_alias PHONE ALIAS ALREADY EXISTS", id);
     if (s != DB_OK)
-        goto db_failed;
+        return outcome_db_down();
 
     struct buf sql = { 0 }, notes = { 0 };
     buf_printf(&sql, "INSERT INTO phones_alias (alias_id,alias_name,logins_list) "
@@ -117,41 +96,29 @@ void api_add_phone_alias(struct request *r, struct response *resp)
               notes.data ? notes.data : "");
     buf_free(&sql);
     buf_free(&notes);
-    data = respond_join(3, id, name, logins);
-    respond_success(r, resp, "add_phone_alias PHONE ALIAS HAS BEEN ADDED", data);
-    free(data);
-    return;
-db_failed:
-    r->db_failed = 1;
+    return outcome_success_joined("add_phone_alias PHONE ALIAS HAS BEEN ADDED", 3, id, name,
+                                  logins);
 }
 
-static void delete_alias(struct request *r, struct response *resp, const char *id)
+static struct outcome delete_alias(struct request *r, const char *id)
 {
     unsigned long long deleted = 0;
     struct buf sql = { 0 };
 
-    if (!r->api_user.can_delete_phones) {
-        respond_notice(r, resp,
-                       "update_phone_alias USER DOES NOT HAVE PERMISSION TO DELETE PHONE ALIASES",
-                       "0");
-        return;
-    }
+    if (!r->api_user.can_delete_phones)
+        return outcome_notice(
+            "update_phone_alias USER DOES NOT HAVE PERMISSION TO DELETE PHONE ALIASES", "0");
     if (alias_delete(r->db, id, &deleted) != DB_OK)
-        goto db_failed;
-    if (deleted == 0) {
-        respond_error(r, resp, "update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
-        return;
-    }
+        return outcome_db_down();
+    if (deleted == 0)
+        return outcome_error("update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
     buf_printf(&sql, "DELETE FROM phones_alias where alias_id='%s'|", id);
     log_alias(r, "DELETE", "ADMIN API DELETE PHONE ALIAS", sql.data ? sql.data : "", id, "");
     buf_free(&sql);
-    respond_success(r, resp, "update_phone_alias PHONE ALIAS HAS BEEN DELETED", id);
-    return;
-db_failed:
-    r->db_failed = 1;
+    return outcome_success("update_phone_alias PHONE ALIAS HAS BEEN DELETED", id);
 }
 
-void api_update_phone_alias(struct request *r, struct response *resp)
+struct outcome api_update_phone_alias(struct request *r)
 {
     const char *id = request_field(r, "alias_id");
     const char *name = request_field(r, "alias_name");
@@ -159,46 +126,36 @@ void api_update_phone_alias(struct request *r, struct response *resp)
     const char *del = request_field(r, "delete_alias");
     unsigned long long matched = 0;
     long long n = 0;
-    char *data;
 
-    if (phone_function_start(r, resp, "update_phone_alias",
-                       "update_phone_alias USER DOES NOT HAVE PERMISSION TO UPDATE PHONE ALIASES")
-        != 0)
-        return;
-    if (strlen(id) < 2 || (strlen(logins) < 2 && !*name && !*del)) {
-        data = respond_join(3, id, name, logins);
-        respond_error(r, resp, "update_phone_alias YOU MUST USE ALL REQUIRED FIELDS", data);
-        free(data);
-        return;
-    }
+    struct outcome o = phone_function_start(
+        r, "update_phone_alias",
+        "update_phone_alias USER DOES NOT HAVE PERMISSION TO UPDATE PHONE ALIASES");
+    if (o.answer != ANSWER_NONE)
+        return o;
+    if (strlen(id) < 2 || (strlen(logins) < 2 && !*name && !*del))
+        return outcome_error_joined("update_phone_alias YOU MUST USE ALL REQUIRED FIELDS", 3,
+                                    id, name, logins);
     if (alias_count(r->db, id, &n) != DB_OK)
-        goto db_failed;
-    if (n < 1) {
-        respond_error(r, resp, "update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
-        return;
-    }
-    if (strcmp(del, "Y") == 0) {
-        delete_alias(r, resp, id);
-        return;
-    }
-    if (*name && (strlen(name) < 2 || strlen(name) > 50)) {
-        respond_error(r, resp, "update_phone_alias YOU MUST USE A VALID ALIAS NAME", name);
-        return;
-    }
+        return outcome_db_down();
+    if (n < 1)
+        return outcome_error("update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
+    if (strcmp(del, "Y") == 0)
+        return delete_alias(r, id);
+    if (*name && (strlen(name) < 2 || strlen(name) > 50))
+        return outcome_error("update_phone_alias YOU MUST USE A VALID ALIAS NAME", name);
     int set_logins = strlen(logins) > 1;
-    if (set_logins && check_logins(r, resp, "update_phone_alias", logins) != 0)
-        return;
-    if (!set_logins && !*name) {
-        respond_notice(r, resp, "update_phone_alias NO UPDATES DEFINED", "");
-        return;
+    if (set_logins) {
+        o = check_logins(r, "update_phone_alias PHONE DOES NOT EXIST", logins);
+        if (o.answer != ANSWER_NONE)
+            return o;
     }
+    if (!set_logins && !*name)
+        return outcome_notice("update_phone_alias NO UPDATES DEFINED", "");
     if (alias_update(r->db, id, set_logins ? logins : NULL, *name ? name : NULL, &matched)
         != DB_OK)
-        goto db_failed;
-    if (matched == 0) {
-        respond_error(r, resp, "update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
-        return;
-    }
+        return outcome_db_down();
+    if (matched == 0)
+        return outcome_error("update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
 
     struct buf sql = { 0 }, notes = { 0 };
     buf_puts(&sql, "UPDATE phones_alias SET ");
@@ -213,10 +170,5 @@ void api_update_phone_alias(struct request *r, struct response *resp)
               notes.data ? notes.data : "");
     buf_free(&sql);
     buf_free(&notes);
-    data = respond_join(2, id, "");
-    respond_success(r, resp, "update_phone_alias PHONE ALIAS HAS BEEN UPDATED", data);
-    free(data);
-    return;
-db_failed:
-    r->db_failed = 1;
+    return outcome_success_joined("update_phone_alias PHONE ALIAS HAS BEEN UPDATED", 2, id, "");
 }

@@ -3,12 +3,12 @@
  */
 #include "server/api/phone_rules.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "server/respond.h"
 #include "db/servers.h"
 
 /* VICIdial's list, as numbers: PHP compares two numeric strings by value. */
@@ -84,28 +84,23 @@ int template_is_blank(const char *template_id)
     return strcasecmp(template_id, "--BLANK--") == 0;
 }
 
-int phone_function_start(struct request *r, struct response *resp, const char *function,
-                         const char *permission_reason)
+struct outcome phone_function_start(const struct request *r, const char *function,
+                                    const char *permission_reason)
 {
-    char shown[64];
-
-    if (strlen(r->source) < 2) {
-        respond_invalid_source(r, resp);
-        return -1;
-    }
+    if (strlen(r->source) < 2)
+        return (struct outcome){ .answer = ANSWER_INVALID_SOURCE, .status = 200,
+                                 .result = "ERROR", .reason = "Invalid Source", .logs = 1 };
     if (!function_allowed(&r->api_user, function)) {
         /* VICIdial prints the function but logs an empty data field. */
-        snprintf(shown, sizeof shown, "%s|", function);
-        respond_error_logged_as(r, resp, "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION",
-                                shown, "");
-        return -1;
+        struct outcome o = outcome_error_joined(
+            "auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION", 2, function, "");
+        o.logged = "";
+        return o;
     }
-    if (!r->api_user.can_admin_phones) {
+    if (!r->api_user.can_admin_phones)
         /* VICIdial prints the count of matching users: always 0 here. */
-        respond_error(r, resp, permission_reason, "0");
-        return -1;
-    }
-    return 0;
+        return outcome_error(permission_reason, "0");
+    return outcome_go();
 }
 
 enum db_status phone_server_exists(struct request *r, const char *server_ip, int *exists)
@@ -120,4 +115,125 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
     s = server_count(r->db, server_ip, &n);
     *exists = n > 0;
     return s;
+}
+
+/* How one update_phone field is checked. */
+enum rule_kind {
+    RULE_TIMEZONE,      /* one of GMT_OFFSETS */
+    RULE_BLANKABLE,     /* "--BLANK--" clears it, else min..max characters */
+    RULE_LENGTH,        /* min..max characters */
+    RULE_PROTOCOL,      /* protocol_is_valid */
+    RULE_Y_N,           /* exactly Y or N */
+    RULE_RING_TIMEOUT,  /* 2..180 seconds */
+    RULE_LOGIN,         /* update_phone.c's, under the login's lock */
+};
+
+struct update_rule {
+    const char *field;
+    enum rule_kind kind;
+    unsigned short min, max;
+    size_t change;      /* offsetof the struct phone_change member it sets */
+    const char *reason; /* the error when the value fails */
+};
+
+#define CHANGE(member) offsetof(struct phone_change, member)
+#define UP "update_phone "
+
+/* update_phone's field rules in VICIdial's order: an empty field is left
+ * as it is, and the first field that fails is the answer. */
+static const struct update_rule UPDATE_RULES[] = {
+    { "local_gmt", RULE_TIMEZONE, 0, 0, CHANGE(local_gmt), UP "YOU MUST USE A VALID TIMEZONE" },
+    { "email", RULE_BLANKABLE, 5, 300, CHANGE(email), UP "YOU MUST USE A VALID EMAIL" },
+    { "phone_context", RULE_BLANKABLE, 2, 30, CHANGE(phone_context),
+      UP "YOU MUST USE A VALID PHONE CONTEXT" },
+    { "phone_full_name", RULE_BLANKABLE, 2, 30, CHANGE(fullname),
+      UP "YOU MUST USE A VALID PHONE NAME" },
+    { "registration_password", RULE_BLANKABLE, 2, 30, CHANGE(conf_secret),
+      UP "YOU MUST USE A VALID REGISTRATION PASSWORD" },
+    { "protocol", RULE_PROTOCOL, 0, 0, CHANGE(protocol), UP "YOU MUST USE A VALID PROTOCOL" },
+    { "phone_pass", RULE_LENGTH, 2, 30, CHANGE(pass), UP "YOU MUST USE A VALID PHONE PASSWORD" },
+    { "phone_login", RULE_LOGIN, 0, 0, CHANGE(login), UP "LOGIN ALREADY EXISTS" },
+    { "voicemail_id", RULE_LENGTH, 2, 30, CHANGE(voicemail_id),
+      UP "YOU MUST USE A VALID VOICEMAIL NUMBER" },
+    { "dialplan_number", RULE_LENGTH, 3, 30, CHANGE(dialplan_number),
+      UP "YOU MUST USE A VALID DIALPLAN NUMBER" },
+    { "active", RULE_Y_N, 0, 0, CHANGE(active),
+      UP "ACTIVE MUST BE Y OR N, THIS IS AN OPTIONAL FIELD" },
+    { "outbound_cid", RULE_LENGTH, 6, 18, CHANGE(outbound_cid),
+      UP "OUTBOUND CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD" },
+    { "admin_user_group", RULE_LENGTH, 2, 20, CHANGE(user_group),
+      UP "USER GROUP MUST BE FROM 2 TO 20 CHARACTERS, THIS IS AN OPTIONAL FIELD" },
+    { "outbound_alt_cid", RULE_LENGTH, 6, 18, CHANGE(outbound_alt_cid),
+      UP "OUTBOUND ALT CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD" },
+    { "phone_ring_timeout", RULE_RING_TIMEOUT, 2, 180, CHANGE(phone_ring_timeout),
+      UP "PHONE RING TIMEOUT MUST BE FROM 2 TO 180 SECONDS, THIS IS AN OPTIONAL FIELD" },
+    { "delete_vm_after_email", RULE_Y_N, 0, 0, CHANGE(delete_vm_after_email),
+      UP "DELETE VOICEMAIL AFTER EMAIL MUST BE Y OR N, THIS IS AN OPTIONAL FIELD" },
+};
+#define N_UPDATE_RULES (sizeof UPDATE_RULES / sizeof UPDATE_RULES[0])
+
+static int len_between(const char *v, size_t lo, size_t hi)
+{
+    size_t n = strlen(v);
+    return n >= lo && n <= hi;
+}
+
+/* Whether v passes the rule; *set is the value to store. */
+static int rule_passes(const struct update_rule *rule, const char *v, const char **set)
+{
+    *set = v;
+    switch (rule->kind) {
+    case RULE_TIMEZONE:
+        return gmt_is_valid(v);
+    case RULE_BLANKABLE:
+        if (strcmp(v, "--BLANK--") == 0) {
+            *set = "";
+            return 1;
+        }
+        return len_between(v, rule->min, rule->max);
+    case RULE_LENGTH:
+        return len_between(v, rule->min, rule->max);
+    case RULE_PROTOCOL:
+        return protocol_is_valid(v);
+    case RULE_Y_N:
+        return strcmp(v, "Y") == 0 || strcmp(v, "N") == 0;
+    case RULE_RING_TIMEOUT: {
+        const char *digits = v + strspn(v, "0");    /* the filter left digits only */
+        long t = strlen(digits) > 6 ? 1000000 : strtol(digits, NULL, 10);
+        return t >= rule->min && t <= rule->max;
+    }
+    case RULE_LOGIN:
+        return 1;
+    }
+    return 0;
+}
+
+struct outcome update_phone_rules(const struct request *r, enum update_rules_part part,
+                                  struct phone_change *c)
+{
+    size_t login = 0;
+
+    while (UPDATE_RULES[login].kind != RULE_LOGIN)
+        login++;
+    size_t from = part == UPDATE_RULES_BEFORE_LOGIN ? 0 : login + 1;
+    size_t to = part == UPDATE_RULES_BEFORE_LOGIN ? login : N_UPDATE_RULES;
+    for (size_t i = from; i < to; i++) {
+        const struct update_rule *rule = &UPDATE_RULES[i];
+        const char *v = request_field(r, rule->field), *set;
+        if (!*v)
+            continue;
+        if (!rule_passes(rule, v, &set))
+            /* VICIdial prints outbound_alt_cid for a bad ring timeout. */
+            return outcome_error(rule->reason,
+                                 rule->kind == RULE_RING_TIMEOUT
+                                     ? request_field(r, "outbound_alt_cid") : v);
+        *(const char **)((char *)c + rule->change) = set;
+    }
+    if (part == UPDATE_RULES_AFTER_LOGIN) {
+        c->is_webphone = flag_webphone(request_field(r, "is_webphone"));
+        c->webphone_auto_answer = flag_yes_no(request_field(r, "webphone_auto_answer"));
+        c->use_external_server_ip = flag_yes_no(request_field(r, "use_external_server_ip"));
+        c->on_hook_agent = flag_yes_no(request_field(r, "on_hook_agent"));
+    }
+    return outcome_go();
 }

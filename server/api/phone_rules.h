@@ -7,6 +7,8 @@
 #define NONAGENTD_PHONE_RULES_H
 
 #include "server/request.h"
+#include "server/respond.h"
+#include "db/phones.h"
 
 /* local_gmt equals one of VICIdial's 33 offsets under PHP's numeric
  * comparison: "-5", "-5.00" and "-005.000" all pass (api.md 2.2 step 8). */
@@ -25,11 +27,11 @@ int function_allowed(const struct api_user *u, const char *function);
 
 /* The start every phone function shares (api.md 2.2 steps 1-3, 3.x): the
  * source (2+ characters), the user's allowed functions, and the admin right
- * (vdc_agent_api_access, ast_admin_access, level >= 8).  0 to go on, or -1
- * after answering with the first that fails.  permission_reason is the
- * function's own "... USER DOES NOT HAVE PERMISSION TO ..." text. */
-int phone_function_start(struct request *r, struct response *resp, const char *function,
-                         const char *permission_reason);
+ * (vdc_agent_api_access, ast_admin_access, level >= 8).  The answer of the
+ * first that fails, or outcome_go().  permission_reason is the function's
+ * own "... USER DOES NOT HAVE PERMISSION TO ..." text. */
+struct outcome phone_function_start(const struct request *r, const char *function,
+                                    const char *permission_reason);
 
 /* Whether a servers row has this server_ip (VICIdial: its COUNT is not 0):
  * from the request's first read when it had one, else asked now.
@@ -38,5 +40,15 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
 
 /* template_id "--BLANK--" (any case) clears the template. */
 int template_is_blank(const char *template_id);
+
+/* update_phone's field rules (the table in phone_rules.c), in VICIdial's
+ * order, need no database.  The login's rule is update_phone.c's (it takes
+ * the login's named lock and reads the phones), and splits the table in
+ * two parts; AFTER_LOGIN ends with the four Y/N flags.  Each non-empty
+ * field that passes is set in *c; the first that fails is the answer, else
+ * outcome_go().  The template lookup comes after, in update_phone.c. */
+enum update_rules_part { UPDATE_RULES_BEFORE_LOGIN, UPDATE_RULES_AFTER_LOGIN };
+struct outcome update_phone_rules(const struct request *r, enum update_rules_part part,
+                                  struct phone_change *c);
 
 #endif

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "server/respond.h"
-#include "server/apilog.h"
 #include "db/servers.h"
 
 #define API_VERSION "2.14-202"
@@ -25,16 +23,16 @@ static void php_number(double v, char *out, size_t cap)
     snprintf(out, cap, "%.14G", v);
 }
 
-void api_version(struct request *r, struct response *resp)
+struct outcome api_version(struct request *r)
 {
-    char tz[32], tznow[32], line[256];
+    struct outcome o = { .answer = ANSWER_TEXT, .status = 200, .result = "SUCCESS",
+                         .reason = "", .logs = 1 };
+    char tz[32], tznow[32];
     struct tm tm;
     int found = 0;
 
-    if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
-        r->db_failed = 1;
-        return;
-    }
+    if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK)
+        return outcome_db_down();
     localtime_r(&r->started_wall, &tm);
     if (!found) {
         /* date("O") without its '+', read as a number, divided by 100. */
@@ -46,10 +44,9 @@ void api_version(struct request *r, struct response *resp)
     } else {
         snprintf(tznow, sizeof tznow, "%s", tz);
     }
-    snprintf(line, sizeof line,
-             "VERSION: " API_VERSION "|BUILD: " API_BUILD "|DATE: %s|EPOCH: %lld|DST: %d|TZ: %s|TZNOW: %s|",
+    /* The line is the answer and, without its newline, the logged data. */
+    snprintf(o.text, sizeof o.text,
+             "VERSION: " API_VERSION "|BUILD: " API_BUILD "|DATE: %s|EPOCH: %lld|DST: %d|TZ: %s|TZNOW: %s|\n",
              r->now_time, (long long)r->started_wall, tm.tm_isdst > 0, tz, tznow);
-    buf_printf(&resp->body, "%s\n", line);
-    resp->result = "SUCCESS";
-    apilog_write(r, "SUCCESS", "", line);
+    return o;
 }
