@@ -5,6 +5,8 @@
 #
 #   1. normal build (build/, warnings are errors): every test, including a
 #      short fuzzing run and the packaging checks;
+#      then a Release build (build-release/, -O3, warnings are errors),
+#      compiled only: -O3 finds warnings -O2 does not;
 #   2. the daemon's integration tests again with the daemon under valgrind
 #      (memcheck: any error or definite leak fails the test);
 #   3. AddressSanitizer + UBSan build (build-asan/): every test but fuzzing
@@ -19,10 +21,14 @@ bash tests/harness/deps.sh
 jobs=$(nproc)
 
 echo "==== pass 1: normal build, every test"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j 2 --timeout 600)
 [ "${1:-}" = "--quick" ] && exit 0
+
+echo "==== pass 1b: Release build, compiled only"
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DNONAGENTD_WERROR=ON >/dev/null
+cmake --build build-release -j "$jobs"
 
 echo "==== pass 2: the daemon under valgrind"
 # The tests that time, kill or re-exec the daemon themselves are left out.
@@ -30,6 +36,7 @@ echo "==== pass 2: the daemon under valgrind"
      -E 'test_packaging|test_limits|test_kill|test_daemon')
 
 echo "==== pass 3: AddressSanitizer and UBSan"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_SANITIZE=ON \
+    -DNONAGENTD_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 (cd build-asan && ctest --output-on-failure -j 2 --timeout 600 -E 'fuzz_smoke|test_packaging')

@@ -64,6 +64,9 @@ struct sbuf {
 
 static void sb_add(struct sbuf *b, const char *s, size_t len)
 {
+    /* Bounds len for the compiler too: at -O3 GCC's stringop-overflow
+     * check otherwise considers a length of SIZE_MAX. */
+    ck_assert_msg(len < ((size_t)1 << 40) && b->n < ((size_t)1 << 40), "sbuf: absurd length");
     if (b->n + len + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->n + len + 1)
