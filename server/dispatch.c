@@ -54,9 +54,13 @@ static struct outcome no_function(const struct request *r)
 
 static struct outcome coffee(const struct request *r)
 {
-    struct outcome o = text(418, "TEAPOT");
+    struct outcome o = text(418, "ERROR");
 
     snprintf(o.text, sizeof o.text, "Coffee: %s|Error 418 I'm a teapot", r->function);
+    /* Logged like any answered call: no reason, the body as data (api.md
+     * 1.2 step 9). */
+    o.logs = 1;
+    o.reason = "";
     return o;
 }
 

@@ -16,7 +16,7 @@ static const char *const FUNCTIONS[] = {
     "coffee", "none", "other",
 };
 static const char *const RESULTS[] = {
-    "SUCCESS", "ERROR", "NOTICE", "DBDOWN", "TEAPOT", "other",
+    "SUCCESS", "ERROR", "NOTICE", "DBDOWN", "other",
 };
 #define NFUNCTIONS (sizeof FUNCTIONS / sizeof FUNCTIONS[0])
 #define NRESULTS (sizeof RESULTS / sizeof RESULTS[0])

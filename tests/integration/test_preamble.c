@@ -273,7 +273,7 @@ END_TEST
 
 /* ---- coffee ----------------------------------------------------------- */
 
-START_TEST(coffee_functions_answer_418_teapot_without_newline_and_log_nothing)
+START_TEST(coffee_functions_answer_418_teapot_without_newline_and_log_an_error_row)
 {
     static const char *const fns[] = { "coffee", "start_coffee", "make_coffee", "brew_coffee" };
 
@@ -296,7 +296,14 @@ START_TEST(coffee_functions_answer_418_teapot_without_newline_and_log_nothing)
         ck_assert_str_eq(r.body, "Coffee: coffee|Error 418 I'm a teapot");
         http_reply_free(&r);
     }
-    expect_api_log_rows(0);
+    /* Each writes VICIdial's row: result ERROR, no reason, the body as
+     * data; authentication never ran, so the counters are untouched. */
+    expect_api_log_rows(5);
+    expect_sql("6666|coffee||ERROR|||non-agent|Coffee: coffee|Error 418 I'm a teapot",
+               "SELECT CONCAT_WS('|', user, function, value, result, result_reason, source,"
+               " api_script, data) FROM vicidial_api_log WHERE user='6666'");
+    expect_sql("4", "SELECT COUNT(*) FROM vicidial_api_log WHERE user='' AND result='ERROR'"
+               " AND data=CONCAT('Coffee: ', function, '|Error 418 I''m a teapot')");
     expect_counters("6666", "0|0|0|||");
 }
 END_TEST
@@ -1135,7 +1142,7 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, without_a_settings_row_version_and_add_phone_still_answer);
 
     tc = tcase(s, "coffee");
-    tcase_add_test(tc, coffee_functions_answer_418_teapot_without_newline_and_log_nothing);
+    tcase_add_test(tc, coffee_functions_answer_418_teapot_without_newline_and_log_an_error_row);
 
     tc = tcase(s, "fallback");
     tcase_add_test(tc, unknown_function_answers_no_function_specified_and_is_logged);
