@@ -115,8 +115,8 @@ static const char USAGE[] =
     "                      or login, 1-300 (default 10)\n"
     "  --redact-url-pass   store pass=XXXX instead of the password in\n"
     "                      vicidial_api_urls.url (VICIdial stores it as sent)\n"
-    "  --help              print this help and exit\n"
-    "  --version           print the version and exit\n"
+    "  -h, --help          print this help and exit\n"
+    "  -V, --version       print the version and exit\n"
     "\n"
     "Configuration file (\"KEY => value\" lines, '#' and ';' start comments):\n"
     "  VARDB_server, VARDB_port, VARDB_user, VARDB_pass, VARDB_database\n"
@@ -327,6 +327,7 @@ static int apply_line(struct config *c, const char *line, size_t len,
             value = "3306";
         if (set_db_field(c, key->field, value, what, err, errlen) != 0)
             return -1;
+        c->config_db_keys++;
     }
     return 0;
 }
@@ -405,6 +406,15 @@ static const struct flag *next_flag(int argc, char **argv, int *i,
     const char *arg = argv[*i];
     char buf[80];
     *value = NULL;
+    /* The two short options every tool has. */
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "-V") == 0) {
+        const char *name = arg[1] == 'h' ? "help" : "version";
+        for (size_t k = 0; k < N_FLAGS; k++)
+            if (strcmp(FLAGS[k].name, name) == 0) {
+                (*i)++;
+                return &FLAGS[k];
+            }
+    }
     if (arg[0] == '-' && arg[1] != '-' && arg[1] != '\0') {
         fail(err, errlen, "unknown option %s",
              shown(arg, buf, sizeof buf));

@@ -38,6 +38,7 @@ struct config {
     int redact_url_pass;       /* store pass=XXXX in vicidial_api_urls.url */
 
     char config_path[512];     /* the file actually read, "" if none */
+    unsigned config_db_keys;   /* VARDB_ lines applied from it (0: a warning) */
 };
 
 enum config_result {

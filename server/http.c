@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 
 #include "server/apilog.h"
 #include "server/dispatch.h"
+#include "server/listener.h"
 #include "server/metrics.h"
 #include "server/reqlog.h"
 #include "server/request.h"
@@ -449,33 +451,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return answer(conn, h, method);
 }
 
-static int parse_listen(const struct config *c, struct sockaddr_storage *ss, socklen_t *len)
+/* libmicrohttpd's own messages, in the daemon's voice: one prefixed line. */
+static void log_mhd_message(void *cls, const char *fmt, va_list ap)
 {
-    memset(ss, 0, sizeof *ss);
-    const char *addr = strcmp(c->listen_addr, "localhost") == 0 ? "127.0.0.1" : c->listen_addr;
-    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+    char msg[512];
+    size_t len;
 
-    if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)c->listen_port);
-        *len = sizeof *s4;
-        return AF_INET;
-    }
-    if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)c->listen_port);
-        *len = sizeof *s6;
-        return AF_INET6;
-    }
-    return -1;
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    len = strlen(msg);
+    while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        msg[--len] = '\0';
+    fprintf(stderr, "nonagentd: libmicrohttpd: %s\n", msg);
 }
 
 struct http_server *http_start(const struct config *c, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    socklen_t sslen;
-    int family = parse_listen(c, &ss, &sslen);
+    int family = 0;
+    int listen_fd;
     unsigned workers = c->threads;
     unsigned io_threads;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
@@ -483,10 +476,6 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_server *s;
 
-    if (family < 0) {
-        snprintf(err, errlen, "--listen: '%s' is not an IP address", c->listen_addr);
-        return NULL;
-    }
     if (cores < 1)
         cores = 1;
     if (workers == 0)
@@ -499,6 +488,9 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     io_threads = (unsigned)(cores + 3) / 4;
     if (io_threads > 4)
         io_threads = 4;
+    listen_fd = listener_open(c->listen_addr, c->listen_port, &family, err, errlen);
+    if (listen_fd < 0)
+        return NULL;
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
     if (family == AF_INET6)
@@ -506,6 +498,7 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
+        close(listen_fd);
         return NULL;
     }
     server_listen_port = c->listen_port;
@@ -513,13 +506,22 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     s->listen_port = c->listen_port;
     if (workers_start(workers) != 0) {
         snprintf(err, errlen, "cannot start %u worker threads", workers);
+        close(listen_fd);
         free(s);
         return NULL;
     }
+    /* Options given only when they apply: libmicrohttpd warns about a
+     * thread pool of one (or zero) thread, the polling thread itself. */
+    struct MHD_OptionItem optional[4];
+    size_t nopt = 0;
+    if (io_threads > 1)
+        optional[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, io_threads, NULL };
+    optional[nopt] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)c->listen_port, NULL, NULL, on_request, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, io_threads,
+        MHD_OPTION_EXTERNAL_LOGGER, log_mhd_message, NULL,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+        MHD_OPTION_ARRAY, optional,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
@@ -527,11 +529,10 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout,
         MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_connections,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
         MHD_OPTION_END);
     if (!s->daemon) {
-        snprintf(err, errlen, "cannot listen on %s:%u (address in use or not permitted)",
-                 c->listen_addr, c->listen_port);
+        snprintf(err, errlen, "cannot start the HTTP server on %s:%u", c->listen_addr,
+                 c->listen_port);
         workers_stop();
         free(s);
         return NULL;

@@ -38,6 +38,11 @@ int main(int argc, char **argv)
         break;
     }
 
+    if (c.config_path[0] && c.config_db_keys == 0)
+        fprintf(stderr, "nonagentd: warning: %s has no VARDB_ line (is it an "
+                "astguiclient.conf?); the database settings come from the environment, "
+                "flags and defaults\n", c.config_path);
+
     /* Block the stop signals in every thread; main waits for them. */
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);

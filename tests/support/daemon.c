@@ -57,7 +57,7 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode,
+void daemon_spawn(struct daemon *d, const struct testdb *t, const char *sql_mode,
                   const char *const *extra_args)
 {
     const char *bin = getenv("NONAGENTD_BIN");
@@ -124,6 +124,12 @@ void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
+}
+
+void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode,
+                  const char *const *extra_args)
+{
+    daemon_spawn(d, t, sql_mode, extra_args);
     int tries = getenv("NONAGENTD_VALGRIND") ? 1200 : 300;
     for (int i = 0; i < tries; i++) {
         struct http_reply r;
@@ -164,6 +170,20 @@ int daemon_stop(struct daemon *d)
     waitpid(d->pid, &status, 0);
     d->pid = 0;
     return -1;
+}
+
+int daemon_wait_exit(struct daemon *d, unsigned seconds)
+{
+    int status = 0;
+
+    for (unsigned i = 0; d->pid > 0 && i < seconds * 20; i++) {
+        if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
+            d->pid = 0;
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+        sleep_ms(50);
+    }
+    return -2;
 }
 
 char *daemon_log(const struct daemon *d)

@@ -23,6 +23,15 @@ struct daemon {
 void daemon_start(struct daemon *d, const struct testdb *t, const char *sql_mode,
                   const char *const *extra_args);
 
+/* daemon_start without the wait: the daemon may still be starting, or
+ * failing to. */
+void daemon_spawn(struct daemon *d, const struct testdb *t, const char *sql_mode,
+                  const char *const *extra_args);
+
+/* Wait at most seconds for the daemon to exit by itself: its exit status,
+ * -1 when a signal killed it, -2 when it is still running. */
+int daemon_wait_exit(struct daemon *d, unsigned seconds);
+
 /* SIGTERM and wait (at most 60 s); returns the exit status, or -1 when it
  * was killed by a signal or had to be killed. */
 int daemon_stop(struct daemon *d);

@@ -530,6 +530,35 @@ START_TEST(version_prints_compat_line)
 }
 END_TEST
 
+START_TEST(short_h_and_V_are_help_and_version)
+{
+    ck_assert_int_eq(LOAD("-h"), CONFIG_EXIT);
+    ck_assert(strncmp(out_text, "Usage: nonagentd", 16) == 0);
+    ck_assert(strstr(out_text, "-h, --help") != NULL);
+    ck_assert(strstr(out_text, "-V, --version") != NULL);
+    ck_assert_int_eq(LOAD("-V"), CONFIG_EXIT);
+    ck_assert_str_eq(out_text, "nonagentd " NONAGENTD_VERSION
+                               " (non_agent_api.php 2.14-202 compatible)\n");
+    /* Only those two: other short options stay unknown. */
+    EXPECT_ERROR("unknown option -v", LOAD("-v"));
+    EXPECT_ERROR("unknown option -H", LOAD("-H"));
+}
+END_TEST
+
+START_TEST(config_file_database_lines_are_counted)
+{
+    /* main warns, naming the file, when it held no VARDB_ line at all. */
+    ck_assert_int_eq(LOAD("--config", WRITE_CONF("root:x:0:0:root:/root:/bin/bash\n")),
+                     CONFIG_OK);
+    ck_assert_str_eq(cfg.config_path, conf_path);
+    ck_assert_uint_eq(cfg.config_db_keys, 0);
+    ck_assert_int_eq(LOAD("--config", WRITE_CONF("VARDB_server => db1\n"
+                                                 "VARDB_user => u\n# VARDB_pass => p\n")),
+                     CONFIG_OK);
+    ck_assert_uint_eq(cfg.config_db_keys, 2);
+}
+END_TEST
+
 START_TEST(ok_result_clears_error_and_prints_nothing)
 {
     ck_assert_int_eq(LOAD("--config", "/dev/null"), CONFIG_OK);
@@ -587,6 +616,8 @@ static Suite *config_suite(void)
     tcase_add_test(info, help_prints_every_flag_env_and_file);
     tcase_add_test(info, help_wins_over_later_bad_values);
     tcase_add_test(info, version_prints_compat_line);
+    tcase_add_test(info, short_h_and_V_are_help_and_version);
+    tcase_add_test(info, config_file_database_lines_are_counted);
     tcase_add_test(info, ok_result_clears_error_and_prints_nothing);
     suite_add_tcase(s, info);
     return s;
