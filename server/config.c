@@ -50,7 +50,7 @@ enum flag_id {
     F_CONFIG, F_LISTEN, F_THREADS, F_DB_HOST, F_DB_PORT, F_DB_USER, F_DB_PASS,
     F_DB_NAME, F_DB_SOCKET, F_SQL_MODE, F_MAX_CONNECTIONS, F_PER_IP_CONNECTIONS,
     F_CONNECTION_TIMEOUT, F_MAX_BODY, F_MAX_HEADER, F_LOCK_WAIT, F_REDACT_URL_PASS,
-    F_HELP, F_VERSION
+    F_REQUEST_TIMEOUT, F_STOP_TIMEOUT, F_DB_TIMEOUT, F_ACCESS_LOG, F_HELP, F_VERSION
 };
 
 static const struct flag {
@@ -75,6 +75,10 @@ static const struct flag {
     { "max-header", F_MAX_HEADER, 1 },
     { "lock-wait", F_LOCK_WAIT, 1 },
     { "redact-url-pass", F_REDACT_URL_PASS, 0 },
+    { "request-timeout", F_REQUEST_TIMEOUT, 1 },
+    { "stop-timeout", F_STOP_TIMEOUT, 1 },
+    { "db-timeout", F_DB_TIMEOUT, 1 },
+    { "access-log", F_ACCESS_LOG, 1 },
     { "help",      F_HELP,      0 },
     { "version",   F_VERSION,   0 },
 };
@@ -103,10 +107,13 @@ static const char USAGE[] =
     "                      (may be empty); without it the server's default\n"
     "  --max-connections N open client connections at once, 1-100000\n"
     "                      (default 4000); more wait in the listen queue\n"
+    "                      (lowered to what the descriptor limit allows)\n"
     "  --per-ip-connections N  connections from one address, 0-100000\n"
-    "                      (default 0: no limit)\n"
+    "                      (default 500; 0: no limit)\n"
     "  --connection-timeout S  close a connection idle for S seconds, 1-3600\n"
-    "                      (default 30)\n"
+    "                      (default 30); bytes trickled in do not extend it\n"
+    "  --request-timeout S  close a connection that has not sent a whole\n"
+    "                      request S seconds after it began, 1-3600 (default 10)\n"
     "  --max-body BYTES    largest POST body, 1024-67108864 (default 1048576);\n"
     "                      a larger one gets 413\n"
     "  --max-header BYTES  memory for a request line plus headers,\n"
@@ -115,6 +122,12 @@ static const char USAGE[] =
     "                      or login, 1-300 (default 10)\n"
     "  --redact-url-pass   store pass=XXXX instead of the password in\n"
     "                      vicidial_api_urls.url (VICIdial stores it as sent)\n"
+    "  --db-timeout S      seconds to connect to, read from or write to the\n"
+    "                      database before answering 503, 1-300 (default 3)\n"
+    "  --stop-timeout S    on SIGTERM, seconds to finish requests in flight\n"
+    "                      before exiting anyway, 1-3600 (default 10)\n"
+    "  --access-log WHERE  one line per request to off, stderr (default) or\n"
+    "                      a FILE (appended; reopened on SIGHUP)\n"
     "  -h, --help          print this help and exit\n"
     "  -V, --version       print the version and exit\n"
     "\n"
@@ -166,12 +179,16 @@ static void set_defaults(struct config *c)
     strcpy(c->listen_addr, "127.0.0.1");
     c->listen_port = 8080;
     c->max_connections = 4000;
-    c->per_ip_connections = 0;
+    c->per_ip_connections = 500;
     c->connection_timeout = 30;
+    c->request_timeout = 10;
     c->max_body = 1024 * 1024;
     c->max_header = 32 * 1024;
     c->lock_wait = 10;
     c->redact_url_pass = 0;
+    c->stop_timeout = 10;
+    c->db_timeout = 3;
+    strcpy(c->access_log, "stderr");
 }
 
 /* A numeric limit flag: value within [lo, hi]. */
@@ -560,6 +577,22 @@ static int apply_flag(struct config *c, const struct flag *f, const char *value,
     case F_REDACT_URL_PASS:
         c->redact_url_pass = 1;
         return 0;
+    case F_REQUEST_TIMEOUT:
+        return set_limit(&c->request_timeout, value, 1, 3600, "--request-timeout",
+                         "a number of seconds", err, errlen);
+    case F_STOP_TIMEOUT:
+        return set_limit(&c->stop_timeout, value, 1, 3600, "--stop-timeout",
+                         "a number of seconds", err, errlen);
+    case F_DB_TIMEOUT:
+        return set_limit(&c->db_timeout, value, 1, 300, "--db-timeout",
+                         "a number of seconds", err, errlen);
+    case F_ACCESS_LOG:
+        if (*value == '\0') {
+            fail(err, errlen, "--access-log: give off, stderr or a file path");
+            return -1;
+        }
+        return set_text(c->access_log, sizeof c->access_log, value, "--access-log",
+                        err, errlen);
     case F_SQL_MODE:
         c->sql_mode_set = 1;
         return set_text(c->sql_mode, sizeof c->sql_mode, value, "--sql-mode",

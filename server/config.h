@@ -32,10 +32,15 @@ struct config {
     unsigned max_connections;  /* open client connections at once */
     unsigned per_ip_connections; /* per client address, 0 = no limit */
     unsigned connection_timeout; /* seconds a connection may sit idle */
+    unsigned request_timeout;  /* seconds to receive a whole request */
     unsigned max_body;         /* bytes of a POST body */
     unsigned max_header;       /* bytes of request line plus headers */
     unsigned lock_wait;        /* seconds to wait for a phone's named lock */
     int redact_url_pass;       /* store pass=XXXX in vicidial_api_urls.url */
+    unsigned stop_timeout;     /* seconds SIGTERM waits for requests in flight */
+    unsigned db_timeout;       /* seconds for a database connect, read or write */
+
+    char access_log[512];      /* "off", "stderr" or a file path */
 
     char config_path[512];     /* the file actually read, "" if none */
     unsigned config_db_keys;   /* VARDB_ lines applied from it (0: a warning) */

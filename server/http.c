@@ -13,12 +13,23 @@
  *
  * libmicrohttpd's threads therefore never wait on the database, and a
  * graceful stop can tell requests in flight from idle connections.
+ *
+ * Deadlines: libmicrohttpd's idle timeout restarts on every byte, so a
+ * client trickling a byte a second would hold its connection forever.
+ * Every open connection therefore carries an absolute deadline, kept by
+ * one reaper thread: a whole request within --request-timeout of the
+ * connection's opening, or of the first byte of a kept-alive connection's
+ * next request; that next request within --connection-timeout of the last
+ * answer; none while a request is being answered.  A connection past its
+ * deadline is shut down, which libmicrohttpd then sees as a hang-up.
  */
 #include "server/http.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -47,8 +58,12 @@
 enum route { ROUTE_API, ROUTE_HEALTH, ROUTE_METRICS, ROUTE_NOT_FOUND };
 enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART };
 
+struct http_conn;
+
 struct http_req {
     char *uri;                  /* raw, as in the request line */
+    const char *raw_uri;        /* libmicrohttpd's, to find a NUL in the line */
+    struct http_conn *conn_state;
     enum route route;
     enum body_kind body_kind;
     int started;                /* the header call has been seen */
@@ -63,16 +78,28 @@ struct http_req {
     const char *method;         /* libmicrohttpd's, valid for the request */
     int queued;                 /* handed to a worker */
     int noted;                  /* counted and logged (note_answer) */
+    int sent_status;            /* the answer handed to libmicrohttpd, 0: none */
+    const char *sent_result;
     atomic_int answered;        /* the worker filled resp */
     struct response resp;
 };
 
 /* Per connection: has it started a request yet?  A connection that has
- * not is "fresh": a graceful stop waits for it, since its request is
- * usually already in the socket buffer. */
+ * not is "fresh": a graceful stop waits for it (a moment: see
+ * STOP_READ_MS), since its request is usually already in the socket
+ * buffer.  Open connections are listed for the reaper (see above). */
 struct http_conn {
+    struct http_conn *prev, *next;    /* under conns_lock */
+    MHD_socket fd;
     int seen_request;
+    atomic_llong deadline_ms;         /* monotonic; 0: none */
+    atomic_llong answered_ms;         /* waiting for the next request since; 0: not */
 };
+
+/* After SIGTERM, a connection that has not sent a whole request gets this
+ * long more, so neither a half-sent request line nor an idle keep-alive
+ * connection holds the stop. */
+#define STOP_READ_MS 1000
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -82,8 +109,89 @@ struct http_server {
 static atomic_int in_flight;          /* requests begun and not yet completed */
 static atomic_ulong requests_started;
 static atomic_int fresh_connections;  /* connections with no request yet */
+static atomic_ulong connections_closed;
+static atomic_int stopping;           /* SIGTERM: every answer closes its connection */
 static unsigned server_listen_port;
 static const struct config *cfg;    /* the limits; set once in http_start */
+
+static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct http_conn *conns;       /* open connections */
+static pthread_t reaper;
+static atomic_int reaper_quit;
+static atomic_llong stop_cut_ms;      /* after SIGTERM: the read deadline of all */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_deadline(struct http_conn *c, unsigned seconds)
+{
+    if (c)
+        atomic_store(&c->deadline_ms, seconds ? now_ms() + (long long)seconds * 1000 : 0);
+}
+
+/* A kept-alive connection waiting for its next request: has a byte of it
+ * arrived?  libmicrohttpd reads it away, but the kernel remembers when
+ * the last data came (to the jiffy: hence the slack). */
+static int request_begun(const struct http_conn *c, long long now, long long answered)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+
+    if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return 0;
+    return (long long)ti.tcpi_last_data_recv + 20 < now - answered;
+}
+
+/* Shut down every connection past its deadline, a few times a second.
+ * Under conns_lock a listed connection's descriptor is still open: its
+ * close notification (which unlists it) comes before libmicrohttpd closes
+ * the socket. */
+static void *reap_connections(void *arg)
+{
+    struct timespec tick = { 0, 200 * 1000 * 1000 };
+    long long last_report = 0;
+    unsigned long reaped = 0;
+    (void)arg;
+
+    while (!atomic_load(&reaper_quit)) {
+        long long now = now_ms(), cut = atomic_load(&stop_cut_ms);
+        pthread_mutex_lock(&conns_lock);
+        for (struct http_conn *c = conns; c; c = c->next) {
+            long long answered = atomic_load(&c->answered_ms);
+            /* the next request has begun: it is due whole in time */
+            if (answered && request_begun(c, now, answered)) {
+                long long due = now + (long long)cfg->request_timeout * 1000;
+                if (due < atomic_load(&c->deadline_ms))
+                    atomic_store(&c->deadline_ms, due);
+                atomic_store(&c->answered_ms, 0);
+            }
+            long long d = atomic_load(&c->deadline_ms);
+            if (d && cut && cut < d)
+                d = cut;
+            if (d && now >= d) {
+                shutdown(c->fd, SHUT_RDWR);
+                atomic_store(&c->deadline_ms, 0);
+                reaped++;
+            }
+        }
+        pthread_mutex_unlock(&conns_lock);
+        /* One line every ten seconds at most, whatever a flood of slow
+         * clients does. */
+        if (reaped && !cut && now - last_report >= 10000) {
+            fprintf(stderr, "nonagentd: closed %lu connection%s that sent no whole request"
+                    " in time (--request-timeout %u, --connection-timeout %u)\n", reaped,
+                    reaped == 1 ? "" : "s", cfg->request_timeout, cfg->connection_timeout);
+            reaped = 0;
+            last_report = now;
+        }
+        nanosleep(&tick, NULL);
+    }
+    return NULL;
+}
 
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
@@ -92,14 +200,39 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     (void)cls;
     (void)conn;
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         c = calloc(1, sizeof *c);
         *socket_context = c;
         atomic_fetch_add(&fresh_connections, 1);
+        if (c && ci) {
+            c->fd = ci->connect_fd;
+            set_deadline(c, cfg->request_timeout);
+            pthread_mutex_lock(&conns_lock);
+            c->next = conns;
+            if (conns)
+                conns->prev = c;
+            conns = c;
+            pthread_mutex_unlock(&conns_lock);
+        } else if (c) {
+            c->fd = MHD_INVALID_SOCKET;
+        }
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         if (!c || !c->seen_request)
             atomic_fetch_sub(&fresh_connections, 1);
+        if (c && c->fd != MHD_INVALID_SOCKET) {
+            pthread_mutex_lock(&conns_lock);
+            if (c->prev)
+                c->prev->next = c->next;
+            else
+                conns = c->next;
+            if (c->next)
+                c->next->prev = c->prev;
+            pthread_mutex_unlock(&conns_lock);
+        }
         free(c);
         *socket_context = NULL;
+        atomic_fetch_add(&connections_closed, 1);
     }
 }
 
@@ -116,6 +249,9 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     if (c && !c->seen_request) {
         c->seen_request = 1;
         atomic_fetch_sub(&fresh_connections, 1);
+    } else if (c && atomic_exchange(&c->answered_ms, 0)) {
+        /* a kept-alive connection's next request, not seen begin by the reaper */
+        set_deadline(c, cfg->request_timeout);
     }
     if (!h) {
         atomic_fetch_sub(&in_flight, 1);
@@ -124,16 +260,22 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     h->uri = strdup(uri ? uri : "");
     if (!h->uri) {
         free(h);
+        atomic_fetch_sub(&in_flight, 1);
         return NULL;
     }
+    h->raw_uri = uri;
+    h->conn_state = c;
     params_init(&h->req.get);
     params_init(&h->req.post);
     request_start_clock(&h->req);
     return h;
 }
 
-/* Count and log one answered request (once: h->noted). */
-static void note_answer(struct http_req *h, const char *method, int status, const char *result)
+/* Count and log one answered request (once: h->noted).  delivered: the
+ * whole answer went out; an answer that did not is logged as 499 (the
+ * client closed the request), marked "undelivered". */
+static void note_answer(struct http_req *h, const char *method, int status, const char *result,
+                        int delivered)
 {
     long usec = (long)(request_elapsed(&h->req) * 1e6);
     size_t path_len = strcspn(h->uri, "?");
@@ -150,7 +292,7 @@ static void note_answer(struct http_req *h, const char *method, int status, cons
         return;
     snprintf(path, sizeof path, "%.*s", (int)(path_len < 120 ? path_len : 120), h->uri);
     reqlog_write(h->req.client_ip, method, path, h->req.nfields ? h->req.function : "-",
-                 result, status, usec);
+                 result, status, usec, delivered);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -162,10 +304,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!h)
         return;
-    /* A client that hung up while a worker answered it: the work was done
-     * (rows written), so it is logged, as 499 (client closed request). */
-    if (h->queued && atomic_load(&h->answered))
-        note_answer(h, h->method, 499, h->resp.result);
+    /* The answer sent (or not: the client hung up, or the send failed or
+     * timed out).  A client that hung up while a worker answered it: the
+     * work was done (rows written), so it is logged too. */
+    if (h->sent_status)
+        note_answer(h, h->method, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ?
+                    h->sent_status : 499, h->sent_result,
+                    toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    else if (h->queued && atomic_load(&h->answered))
+        note_answer(h, h->method, 499, h->resp.result, 0);
+    /* The next request is due within the idle timeout, however it trickles
+     * in; once it has begun, within the request timeout (the reaper). */
+    set_deadline(h->conn_state, cfg->connection_timeout);
+    if (h->conn_state)
+        atomic_store(&h->conn_state->answered_ms, now_ms());
     if (h->pp)
         MHD_destroy_post_processor(h->pp);
     buf_free(&h->resp.body);
@@ -313,9 +465,17 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     MHD_add_response_header(mr, "Content-type", "text/html; charset=utf-8");
     MHD_add_response_header(mr, "Cache-Control", "no-cache, must-revalidate");
     MHD_add_response_header(mr, "Pragma", "no-cache");
+    /* Stopping: the connection closes after this answer. */
+    if (atomic_load(&stopping))
+        MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
     ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
     MHD_destroy_response(mr);
-    note_answer(h, method, resp->status, resp->result);
+    /* Logged once it is sent (on_completed), or not. */
+    h->sent_status = resp->status;
+    h->sent_result = resp->result;
+    h->method = method;
+    if (ret != MHD_YES)
+        note_answer(h, method, 499, resp->result, 0);
     return ret;
 }
 
@@ -383,6 +543,29 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
     return MHD_YES;
 }
 
+/* Only spaces in [from, to): what libmicrohttpd leaves between the parts of
+ * a request line it split (the separating space itself became its NUL). */
+static int only_spaces(const char *from, const char *to)
+{
+    if (to < from || to - from > 65536)
+        return 0;
+    for (; from < to; from++)
+        if (*from != ' ')
+            return 0;
+    return 1;
+}
+
+/* libmicrohttpd 0.9 splits the request line "METHOD URI VERSION" in its
+ * buffer and hands each part on as a C string, so a NUL byte inside a part
+ * cuts it short without a word: the part then ends before the next one
+ * begins (Apache answers 400 to such a line). */
+static int nul_in_request_line(const struct http_req *h, const char *method, const char *version)
+{
+    const char *uri_end = h->raw_uri + strlen(h->uri);
+    return !only_spaces(method + strlen(method) + 1, h->raw_uri) ||
+           (version && *version && !only_spaces(uri_end + 1, version));
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -391,7 +574,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct http_req *h = *con_cls;
     (void)cls;
     (void)url;
-    (void)version;
 
     if (!h)
         return MHD_NO;          /* out of memory in on_uri: drop the connection */
@@ -406,6 +588,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t path_len = strcspn(h->uri, "?");
         h->started = 1;
         fill_transport(h, conn);
+        if (nul_in_request_line(h, method, version)) {
+            set_deadline(h->conn_state, 0);
+            return answer_plain(conn, h, method, 400, "Bad Request\n", "BADREQUEST");
+        }
         h->route = route_of(h->uri, path_len, method);
         if (h->route == ROUTE_NOT_FOUND)
             return MHD_YES;     /* answered after the body is drained */
@@ -446,23 +632,64 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return append_body(h, upload_data, size) == 0 ? MHD_YES : MHD_NO;
     }
+    set_deadline(h->conn_state, 0);     /* received whole: now it is ours to answer */
     if (h->route == ROUTE_NOT_FOUND)
         return answer_plain(conn, h, method, 404, "Not Found\n", "NOTFOUND");
     return answer(conn, h, method);
 }
+
+/* A message libmicrohttpd repeats (a connection limit met thousands of
+ * times a second) is written once per MHD_LOG_WINDOW_MS, the next time
+ * with the count of those left out. */
+#define MHD_LOG_WINDOW_MS 10000
+#define MHD_LOG_KEPT 8
+static struct mhd_log_entry {
+    char text[160];
+    long long since_ms;
+    unsigned long left_out;
+} mhd_log_recent[MHD_LOG_KEPT];
+static pthread_mutex_t mhd_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* libmicrohttpd's own messages, in the daemon's voice: one prefixed line. */
 static void log_mhd_message(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
     size_t len;
+    long long now = now_ms();
+    unsigned long left_out = 0;
 
     (void)cls;
     vsnprintf(msg, sizeof msg, fmt, ap);
     len = strlen(msg);
     while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
         msg[--len] = '\0';
-    fprintf(stderr, "nonagentd: libmicrohttpd: %s\n", msg);
+    pthread_mutex_lock(&mhd_log_lock);
+    struct mhd_log_entry *e = NULL, *oldest = &mhd_log_recent[0];
+    for (int i = 0; i < MHD_LOG_KEPT && !e; i++) {
+        if (strncmp(mhd_log_recent[i].text, msg, sizeof e->text - 1) == 0)
+            e = &mhd_log_recent[i];
+        else if (mhd_log_recent[i].since_ms < oldest->since_ms)
+            oldest = &mhd_log_recent[i];
+    }
+    if (e && now - e->since_ms < MHD_LOG_WINDOW_MS) {
+        e->left_out++;
+        pthread_mutex_unlock(&mhd_log_lock);
+        return;
+    }
+    if (!e) {
+        e = oldest;
+        snprintf(e->text, sizeof e->text, "%s", msg);
+        e->left_out = 0;
+    }
+    left_out = e->left_out;
+    e->left_out = 0;
+    e->since_ms = now;
+    pthread_mutex_unlock(&mhd_log_lock);
+    if (left_out)
+        fprintf(stderr, "nonagentd: libmicrohttpd: %s (and %lu times more in the %d s before)\n",
+                msg, left_out, MHD_LOG_WINDOW_MS / 1000);
+    else
+        fprintf(stderr, "nonagentd: libmicrohttpd: %s\n", msg);
 }
 
 struct http_server *http_start(const struct config *c, char *err, size_t errlen)
@@ -517,6 +744,14 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     if (io_threads > 1)
         optional[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, io_threads, NULL };
     optional[nopt] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+    atomic_store(&reaper_quit, 0);
+    if (pthread_create(&reaper, NULL, reap_connections, NULL) != 0) {
+        snprintf(err, errlen, "cannot start the connection reaper thread");
+        close(listen_fd);
+        workers_stop();
+        free(s);
+        return NULL;
+    }
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)c->listen_port, NULL, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, log_mhd_message, NULL,
@@ -533,6 +768,8 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     if (!s->daemon) {
         snprintf(err, errlen, "cannot start the HTTP server on %s:%u", c->listen_addr,
                  c->listen_port);
+        atomic_store(&reaper_quit, 1);
+        pthread_join(reaper, NULL);
         workers_stop();
         free(s);
         return NULL;
@@ -545,11 +782,9 @@ unsigned long http_requests_started(void)
     return atomic_load(&requests_started);
 }
 
-static void wait_for(int (*done)(void), unsigned ms)
+unsigned long http_connections_closed(void)
 {
-    struct timespec tick = { 0, 20 * 1000 * 1000 };
-    for (unsigned waited = 0; !done() && waited < ms; waited += 20)
-        nanosleep(&tick, NULL);
+    return atomic_load(&connections_closed);
 }
 
 static int nothing_in_flight(void)
@@ -557,25 +792,32 @@ static int nothing_in_flight(void)
     return atomic_load(&in_flight) == 0 && atomic_load(&fresh_connections) == 0;
 }
 
-static int no_request_in_flight(void)
+int http_stop(struct http_server *s, unsigned timeout_seconds)
 {
-    return atomic_load(&in_flight) == 0;
-}
-
-void http_stop(struct http_server *s, unsigned grace_seconds)
-{
+    struct timespec tick = { 0, 20 * 1000 * 1000 };
+    long long deadline = now_ms() + (long long)timeout_seconds * 1000;
     MHD_socket fd;
+    int left;
 
     if (!s)
-        return;
-    /* No new connections; the accepted ones finish their requests (and a
-     * fresh one gets to send its request) within the grace period. */
+        return 0;
+    /* No new connections.  Every answer from now on closes its connection;
+     * a connection with no whole request gets a moment to send it, then
+     * the reaper closes it (an idle keep-alive one too). */
     fd = MHD_quiesce_daemon(s->daemon);
-    wait_for(nothing_in_flight, grace_seconds * 1000);
-    workers_stop();             /* runs whatever is still queued */
-    wait_for(no_request_in_flight, 1000);
+    atomic_store(&stopping, 1);
+    atomic_store(&stop_cut_ms, now_ms() + STOP_READ_MS);
+    while (!nothing_in_flight() && now_ms() < deadline)
+        nanosleep(&tick, NULL);
+    left = atomic_load(&in_flight);
+    if (left > 0)
+        return left;            /* past the bound: the caller exits without them */
+    atomic_store(&reaper_quit, 1);
+    pthread_join(reaper, NULL);
+    workers_stop();
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     free(s);
+    return 0;
 }

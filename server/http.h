@@ -18,11 +18,16 @@ struct http_server;
 /* Start listening; NULL with a one-line reason in err on failure. */
 struct http_server *http_start(const struct config *c, char *err, size_t errlen);
 
-/* Requests begun since start (to tell an idle second from a busy one). */
+/* Requests begun, and connections closed, since start (to tell an idle
+ * second from a busy one). */
 unsigned long http_requests_started(void);
+unsigned long http_connections_closed(void);
 
-/* Stop accepting, let requests in flight finish (at most grace_seconds),
- * then stop the workers. */
-void http_stop(struct http_server *s, unsigned grace_seconds);
+/* SIGTERM: stop accepting; answer what was received, each answer closing
+ * its connection; close the connections with no whole request after a
+ * moment; then stop the workers and the listener.  0 when that is done
+ * within timeout_seconds; else the number of requests still in flight,
+ * left running (the caller exits without them). */
+int http_stop(struct http_server *s, unsigned timeout_seconds);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * workers.c - a FIFO queue and the worker threads that drain it
  * (see workers.h).  Invariant: an item is run exactly once, by one
- * worker; after workers_stop returns the queue is empty and no worker runs.
+ * worker (or, once stopping, by its submitter); after workers_stop returns
+ * the queue is empty and no worker runs.
  */
 #include "server/workers.h"
 
@@ -46,6 +47,7 @@ int workers_start(unsigned n)
     threads = calloc(n, sizeof *threads);
     if (!threads)
         return -1;
+    stopping = 0;
     for (nthreads = 0; nthreads < n; nthreads++)
         if (pthread_create(&threads[nthreads], NULL, worker_main, NULL) != 0)
             break;
@@ -56,6 +58,13 @@ void workers_submit(struct work *w)
 {
     w->next = NULL;
     pthread_mutex_lock(&lock);
+    if (stopping) {
+        /* The workers may have drained the queue and left already: a
+         * request that arrives during the stop runs here, in the caller. */
+        pthread_mutex_unlock(&lock);
+        w->run(w);
+        return;
+    }
     if (tail)
         tail->next = w;
     else

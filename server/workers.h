@@ -19,7 +19,8 @@ struct work {
 /* Start n worker threads.  0, or -1 when none could be started. */
 int workers_start(unsigned n);
 
-/* Queue w; a worker calls w->run(w) soon, in arrival order. */
+/* Queue w; a worker calls w->run(w) soon, in arrival order.  Once
+ * workers_stop has begun, w->run(w) runs at once in the calling thread. */
 void workers_submit(struct work *w);
 
 /* Run every queued item, then stop and join the threads. */

@@ -33,7 +33,7 @@ cmake --build build-release -j "$jobs"
 echo "==== pass 2: the daemon under valgrind"
 # The tests that time, kill or re-exec the daemon themselves are left out.
 (cd build && NONAGENTD_VALGRIND=1 ctest --output-on-failure -j 2 --timeout 900 -L integration \
-     -E 'test_packaging|test_limits|test_kill|test_daemon')
+     -E 'test_packaging|test_limits|test_kill|test_daemon|test_signals')
 
 echo "==== pass 3: AddressSanitizer and UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_SANITIZE=ON \
