@@ -197,7 +197,7 @@ void apilog_write(struct request *r, const char *result, const char *reason,
             *p = '\'';          /* VICIdial stores double quotes as single */
 
     struct api_log l = {
-        .user = r->user, .agent_user = request_field(r, "agent_user"),
+        .user = r->user, .agent_user = request_field(r, FIELD_agent_user),
         .function = r->function, .value = value, .result = result,
         .result_reason = reason, .source = r->source, .data = data_clean,
         .api_date = api_date, .run_time = run_time,

@@ -136,7 +136,7 @@ db_error:
 const char *auth_user(struct request *r)
 {
     const struct settings *st = &r->settings;
-    const char *pass = request_field(r, "pass");
+    const char *pass = request_field(r, FIELD_pass);
     long long lock_before = auth_lock_before();
     int found = 0, failed = 0;
 

@@ -42,7 +42,7 @@ static struct outcome no_function(const struct request *r)
     struct outcome o = text(200, "ERROR");
     int n = snprintf(o.text, sizeof o.text, "ERROR: NO FUNCTION SPECIFIED\n");
 
-    if (strcmp(request_field(r, "format"), "debug") == 0)
+    if (strcmp(request_field(r, FIELD_format), "debug") == 0)
         snprintf(o.text + n, sizeof o.text - (size_t)n,
                  "\n<!-- script runtime: %ld seconds -->\n</body>\n</html>\n",
                  (long)request_elapsed(r));
@@ -79,8 +79,8 @@ static struct outcome run_preamble(struct request *r)
         return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
     /* function's filter is the same in both modes: known already. */
     int before_login = strcmp(r->function, "version") == 0 || is_coffee(r->function);
-    if (preamble_read(r->db, !before_login, r->user, request_field(r, "pass"),
-                      auth_lock_before(), request_field(r, "server_ip"), &r->pre) != DB_OK)
+    if (preamble_read(r->db, !before_login, r->user, request_field(r, FIELD_pass),
+                      auth_lock_before(), request_field(r, FIELD_server_ip), &r->pre) != DB_OK)
         return outcome_db_down();
     r->settings = r->pre.settings;
     if (r->settings.use_non_latin && request_filter_fields(r) != 0)

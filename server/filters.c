@@ -1,8 +1,8 @@
 /*
  * filters.c - VICIdial's per-field input filters (api.md section 1.3).
  *
- * Owns the table of which characters survive in each API parameter, in
- * latin and non-latin mode, and the two post-processing quirks (outbound_cid
+ * Owns how the characters of each API parameter survive, in latin and
+ * non-latin mode (the rows are fields.h's REQUEST_FIELDS), and the two post-processing quirks (outbound_cid
  * to digits, '+' to space in email).  Filters only ever delete; nothing here
  * rejects a request.
  */
@@ -11,82 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/fields.h"
 #include "server/unicode_letters.h"
 
-/* Character classes a row's allowed set is built from. */
-enum {
-    DIGITS  = 1 << 0, /* 0-9, ASCII in both modes */
-    UPPER   = 1 << 1, /* A-Z in both modes (a byte filter, never Unicode) */
-    LOWER   = 1 << 2, /* a-z in both modes (a byte filter, never Unicode) */
-    SPACE   = 1 << 3, /* ' ' (0x20 only) */
-    LETTERS = 1 << 4, /* latin: a-z A-Z; non-latin: any \p{L}, as UTF-8 */
-};
-
-/* What happens after the characters are filtered. */
-enum post {
-    POST_NONE,
-    POST_CID_DIGITS,    /* digits only, unless exactly "---ALL---" */
-    POST_PLUS_TO_SPACE, /* every '+' becomes ' ' */
-};
-
 struct rule {
-    const char *name;
     const char *marks; /* allowed punctuation besides the classes */
     unsigned classes;
-    enum post post;
+    enum filter_post post;
 };
 
-/*
- * The spec table, one row per parameter.  A row with LETTERS switches to a
- * UTF-8 filter in non-latin mode (PHP's /u regex); every other row is the
- * same byte filter in both modes.
- */
-static const struct rule RULES[] = {
-    /* name                     marks        classes                   post */
-    { "function",               "-_",        DIGITS | UPPER | LOWER,   POST_NONE },
-    { "format",                 "",          DIGITS | UPPER | LOWER,   POST_NONE },
-    { "server_ip",              "-.:_",      DIGITS | UPPER | LOWER,   POST_NONE },
-    { "protocol",               "",          DIGITS | UPPER | LOWER,   POST_NONE },
-    { "local_gmt",              "-.",        DIGITS,                   POST_NONE },
-    { "active",                 "",          UPPER,                    POST_NONE },
-    { "delete_phone",           "",          UPPER,                    POST_NONE },
-    { "phone_ring_timeout",     "",          DIGITS,                   POST_NONE },
-    { "delete_vm_after_email",  "",          UPPER | LOWER,            POST_NONE },
-    { "DB",                     "",          DIGITS,                   POST_NONE },
-    /* user_authorization() filters user/pass again; that removes nothing
-     * this set lets through. */
-    { "user",                   "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "pass",                   "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "agent_user",             "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "source",                 "",          DIGITS | LETTERS,         POST_NONE },
-    { "phone_login",            "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "voicemail_id",           "",          DIGITS | LETTERS,         POST_NONE },
-    { "phone_pass",             "-_",        DIGITS | LETTERS,         POST_NONE },
-    /* VICIdial runs a wider second filter (adding * # . : / @) after this
-     * one; it cannot bring back what this one deleted, so only this one. */
-    { "extension",              "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "dialplan_number",        "*#",        DIGITS | LETTERS,         POST_NONE },
-    { "registration_password",  "-_",        DIGITS | LETTERS,         POST_NONE },
-    /* '+' survives here: no '+' to space, unlike email. */
-    { "phone_full_name",        "-+._",      SPACE | DIGITS | LETTERS, POST_NONE },
-    { "outbound_cid",           "-_",        DIGITS | LETTERS,         POST_CID_DIGITS },
-    { "phone_context",          "-_",        DIGITS | LETTERS,         POST_NONE },
-    /* The only set with a quote in it (spec 2.6): it is data, not SQL. */
-    { "email",                  "-'+.:/@%_", SPACE | DIGITS | LETTERS, POST_PLUS_TO_SPACE },
-    { "admin_user_group",       "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "is_webphone",            "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "webphone_auto_answer",   "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "use_external_server_ip", "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "template_id",            "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "on_hook_agent",          "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "outbound_alt_cid",       "",          DIGITS | LETTERS,         POST_NONE },
-    { "alias_id",               "-_",        DIGITS | LETTERS,         POST_NONE },
-    { "phone_logins",           "-,_",       DIGITS | LETTERS,         POST_NONE },
-    { "alias_name",             "-+.:/@_",   SPACE | DIGITS | LETTERS, POST_NONE },
-    { "delete_alias",           "",          UPPER,                    POST_NONE },
+const char *const FIELD_NAME[FIELD_COUNT] = {
+#define NAME_ROW(name, marks, classes, post) [FIELD_##name] = #name,
+    REQUEST_FIELDS(NAME_ROW)
+#undef NAME_ROW
 };
 
-#define N_RULES (sizeof RULES / sizeof RULES[0])
+/* The filter of each field, by id (the rows are in fields.h). */
+static const struct rule RULES[FIELD_COUNT] = {
+#define RULE_ROW(name, marks, classes, post) [FIELD_##name] = { marks, classes, post },
+    REQUEST_FIELDS(RULE_ROW)
+#undef RULE_ROW
+};
 
 static const char ALL_CIDS[] = "---ALL---";
 
@@ -94,8 +39,8 @@ static const struct rule *find_rule(const char *name)
 {
     if (!name)
         return NULL;
-    for (size_t i = 0; i < N_RULES; i++)
-        if (strcmp(RULES[i].name, name) == 0)
+    for (size_t i = 0; i < FIELD_COUNT; i++)
+        if (strcmp(FIELD_NAME[i], name) == 0)
             return &RULES[i];
     return NULL;
 }
@@ -213,7 +158,7 @@ static size_t keep_digits(char *s, size_t n)
     return k;
 }
 
-static size_t post_process(enum post post, char *s, size_t n)
+static size_t post_process(enum filter_post post, char *s, size_t n)
 {
     switch (post) {
     case POST_CID_DIGITS:
@@ -231,10 +176,10 @@ static size_t post_process(enum post post, char *s, size_t n)
     return n;
 }
 
-size_t filter_param_into(const char *name, const char *in, size_t len, int non_latin,
-                         char *out)
+/* r NULL: a name without a rule, filtered to "". */
+static size_t filter_into(const struct rule *r, const char *in, size_t len, int non_latin,
+                          char *out)
 {
-    const struct rule *r = find_rule(name);
     const unsigned char *bytes = (const unsigned char *)in;
     size_t n = 0;
 
@@ -247,6 +192,18 @@ size_t filter_param_into(const char *name, const char *in, size_t len, int non_l
     }
     out[n] = '\0';
     return n;
+}
+
+size_t filter_field_into(enum field_id id, const char *in, size_t len, int non_latin,
+                         char *out)
+{
+    return filter_into(&RULES[id], in, len, non_latin, out);
+}
+
+size_t filter_param_into(const char *name, const char *in, size_t len, int non_latin,
+                         char *out)
+{
+    return filter_into(find_rule(name), in, len, non_latin, out);
 }
 
 char *filter_param(const char *name, const char *in, size_t len, int non_latin,

@@ -2,7 +2,7 @@
  * filters.h - VICIdial's per-field character filters (api.md section 1.3).
  *
  * Every API parameter is cut down to an allowed character set before any
- * check looks at it.  One table row per field says which set applies in
+ * check looks at it.  One row per field (fields.h) says which set applies in
  * latin mode (system_settings.use_non_latin='0') and in non-latin mode,
  * where ASCII letters widen to every Unicode letter and invalid UTF-8
  * empties the value.
@@ -11,6 +11,8 @@
 #define NONAGENTD_FILTERS_H
 
 #include <stddef.h>
+
+#include "server/fields.h"
 
 /* Does VICIdial filter this parameter name at all? */
 int filter_known(const char *name);
@@ -27,6 +29,10 @@ char *filter_param(const char *name, const char *in, size_t len, int non_latin,
 /* The same into out, which has room for len + 1 bytes; returns the
  * filtered length (out is NUL-terminated). */
 size_t filter_param_into(const char *name, const char *in, size_t len, int non_latin,
+                         char *out);
+
+/* The same for a field by id (the request path: no name lookup). */
+size_t filter_field_into(enum field_id id, const char *in, size_t len, int non_latin,
                          char *out);
 
 #endif

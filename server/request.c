@@ -13,18 +13,6 @@
 
 #include "server/filters.h"
 
-/* Every parameter a phone function or the preamble reads. */
-static const char *const FIELD_NAMES[] = {
-    "function", "format", "user", "pass", "agent_user", "source", "DB",
-    "extension", "dialplan_number", "voicemail_id", "phone_login", "phone_pass",
-    "server_ip", "protocol", "registration_password", "phone_full_name",
-    "local_gmt", "outbound_cid", "phone_context", "email", "admin_user_group",
-    "is_webphone", "webphone_auto_answer", "use_external_server_ip",
-    "template_id", "on_hook_agent", "active", "delete_phone",
-    "phone_ring_timeout", "delete_vm_after_email", "outbound_alt_cid",
-    "alias_id", "phone_logins", "alias_name", "delete_alias",
-};
-
 void buf_append(struct buf *b, const char *s, size_t len)
 {
     if (b->oom)
@@ -129,22 +117,19 @@ const char *request_raw(const struct request *r, const char *name, size_t *len,
  * allocates once here, not once per field. */
 int request_filter_fields(struct request *r)
 {
-    size_t n = sizeof FIELD_NAMES / sizeof FIELD_NAMES[0];
-    const char *raw[REQUEST_MAX_FIELDS];
-    size_t raw_len[REQUEST_MAX_FIELDS];
+    const char *raw[FIELD_COUNT];
+    size_t raw_len[FIELD_COUNT];
     size_t total = 0;
     char *out;
 
     free(r->field_block);
     r->field_block = NULL;
     r->nfields = 0;
-    if (n > REQUEST_MAX_FIELDS)
-        n = REQUEST_MAX_FIELDS;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < FIELD_COUNT; i++) {
         int is_array = 0;
 
         raw_len[i] = 0;
-        raw[i] = request_raw(r, FIELD_NAMES[i], &raw_len[i], &is_array);
+        raw[i] = request_raw(r, FIELD_NAME[i], &raw_len[i], &is_array);
         /* PHP dies with a 500 on an array where a string is expected;
          * nonagentd reads it as missing and answers as for a missing field. */
         if (!raw[i] || is_array) {
@@ -159,28 +144,19 @@ int request_filter_fields(struct request *r)
     if (!out)
         return -1;
     r->field_block = out;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < FIELD_COUNT; i++) {
         struct field *f = &r->fields[i];
 
-        f->name = FIELD_NAMES[i];
         f->value = out;
-        f->len = filter_param_into(FIELD_NAMES[i], raw[i], raw_len[i],
+        f->len = filter_field_into((enum field_id)i, raw[i], raw_len[i],
                                    r->settings.use_non_latin, out);
         out += f->len + 1;
     }
-    r->nfields = (int)n;
-    r->function = request_field(r, "function");
-    r->user = request_field(r, "user");
-    r->source = request_field(r, "source");
+    r->nfields = FIELD_COUNT;
+    r->function = request_field(r, FIELD_function);
+    r->user = request_field(r, FIELD_user);
+    r->source = request_field(r, FIELD_source);
     return 0;
-}
-
-const char *request_field(const struct request *r, const char *name)
-{
-    for (int i = 0; i < r->nfields; i++)
-        if (r->fields[i].name[0] == name[0] && strcmp(r->fields[i].name, name) == 0)
-            return r->fields[i].value;
-    return "";
 }
 
 void request_free(struct request *r)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "server/fields.h"
 #include "server/params.h"
 #include "db/pool.h"
 #include "db/preamble.h"
@@ -38,14 +39,11 @@ struct response {
     const char *result;         /* for the request log: SUCCESS, ERROR, ... */
 };
 
-/* The fields VICIdial filters, by name; see filters.c for each one's set. */
+/* A field VICIdial filters (fields.h), as filtered. */
 struct field {
-    const char *name;
-    char *value;                /* filtered, NUL-terminated, never NULL */
+    char *value;                /* NUL-terminated, never NULL once filtered */
     size_t len;
 };
-
-#define REQUEST_MAX_FIELDS 48
 
 struct request {
     /* transport, filled by http.c */
@@ -64,8 +62,8 @@ struct request {
     /* the preamble's findings */
     struct db *db;
     struct settings settings;
-    struct field fields[REQUEST_MAX_FIELDS];
-    int nfields;
+    struct field fields[FIELD_COUNT];   /* by enum field_id */
+    int nfields;                /* FIELD_COUNT once filtered, else 0 */
     char *field_block;          /* holds every fields[].value */
     const char *function;       /* filtered; "" when missing */
     const char *user;           /* filtered, as the client spelled it */
@@ -88,8 +86,11 @@ const char *request_raw(const struct request *r, const char *name, size_t *len,
  * filtered before). */
 int request_filter_fields(struct request *r);
 
-/* Filtered value of a field ("" when missing). */
-const char *request_field(const struct request *r, const char *name);
+/* Filtered value of a field ("" when missing or not filtered yet). */
+static inline const char *request_field(const struct request *r, enum field_id id)
+{
+    return r->nfields ? r->fields[id].value : "";
+}
 
 void request_free(struct request *r);
 

@@ -101,7 +101,7 @@ static void login_refused(struct request *r, const char *auth_key, struct buf *b
                    r->client_ip);
     else
         buf_printf(body, "ERROR: Login incorrect, please try again: |%s|%s|%s|\n", r->user,
-                   request_field(r, "pass"), auth_key);
+                   request_field(r, FIELD_pass), auth_key);
 }
 
 void respond(struct request *r, struct outcome *o, struct response *resp)

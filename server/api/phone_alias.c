@@ -61,9 +61,9 @@ static void log_alias(struct request *r, const char *type, const char *code,
 
 struct outcome api_add_phone_alias(struct request *r)
 {
-    const char *id = request_field(r, "alias_id");
-    const char *name = request_field(r, "alias_name");
-    const char *logins = request_field(r, "phone_logins");
+    const char *id = request_field(r, FIELD_alias_id);
+    const char *name = request_field(r, FIELD_alias_name);
+    const char *logins = request_field(r, FIELD_phone_logins);
     long long n = 0;
     int duplicate = 0;
     enum db_status s;
@@ -120,10 +120,10 @@ static struct outcome delete_alias(struct request *r, const char *id)
 
 struct outcome api_update_phone_alias(struct request *r)
 {
-    const char *id = request_field(r, "alias_id");
-    const char *name = request_field(r, "alias_name");
-    const char *logins = request_field(r, "phone_logins");
-    const char *del = request_field(r, "delete_alias");
+    const char *id = request_field(r, FIELD_alias_id);
+    const char *name = request_field(r, FIELD_alias_name);
+    const char *logins = request_field(r, FIELD_phone_logins);
+    const char *del = request_field(r, FIELD_delete_alias);
     unsigned long long matched = 0;
     long long n = 0;
 

@@ -129,7 +129,7 @@ enum rule_kind {
 };
 
 struct update_rule {
-    const char *field;
+    enum field_id field;
     enum rule_kind kind;
     unsigned short min, max;
     size_t change;      /* offsetof the struct phone_change member it sets */
@@ -142,32 +142,32 @@ struct update_rule {
 /* update_phone's field rules in VICIdial's order: an empty field is left
  * as it is, and the first field that fails is the answer. */
 static const struct update_rule UPDATE_RULES[] = {
-    { "local_gmt", RULE_TIMEZONE, 0, 0, CHANGE(local_gmt), UP "YOU MUST USE A VALID TIMEZONE" },
-    { "email", RULE_BLANKABLE, 5, 300, CHANGE(email), UP "YOU MUST USE A VALID EMAIL" },
-    { "phone_context", RULE_BLANKABLE, 2, 30, CHANGE(phone_context),
+    { FIELD_local_gmt, RULE_TIMEZONE, 0, 0, CHANGE(local_gmt), UP "YOU MUST USE A VALID TIMEZONE" },
+    { FIELD_email, RULE_BLANKABLE, 5, 300, CHANGE(email), UP "YOU MUST USE A VALID EMAIL" },
+    { FIELD_phone_context, RULE_BLANKABLE, 2, 30, CHANGE(phone_context),
       UP "YOU MUST USE A VALID PHONE CONTEXT" },
-    { "phone_full_name", RULE_BLANKABLE, 2, 30, CHANGE(fullname),
+    { FIELD_phone_full_name, RULE_BLANKABLE, 2, 30, CHANGE(fullname),
       UP "YOU MUST USE A VALID PHONE NAME" },
-    { "registration_password", RULE_BLANKABLE, 2, 30, CHANGE(conf_secret),
+    { FIELD_registration_password, RULE_BLANKABLE, 2, 30, CHANGE(conf_secret),
       UP "YOU MUST USE A VALID REGISTRATION PASSWORD" },
-    { "protocol", RULE_PROTOCOL, 0, 0, CHANGE(protocol), UP "YOU MUST USE A VALID PROTOCOL" },
-    { "phone_pass", RULE_LENGTH, 2, 30, CHANGE(pass), UP "YOU MUST USE A VALID PHONE PASSWORD" },
-    { "phone_login", RULE_LOGIN, 0, 0, CHANGE(login), UP "LOGIN ALREADY EXISTS" },
-    { "voicemail_id", RULE_LENGTH, 2, 30, CHANGE(voicemail_id),
+    { FIELD_protocol, RULE_PROTOCOL, 0, 0, CHANGE(protocol), UP "YOU MUST USE A VALID PROTOCOL" },
+    { FIELD_phone_pass, RULE_LENGTH, 2, 30, CHANGE(pass), UP "YOU MUST USE A VALID PHONE PASSWORD" },
+    { FIELD_phone_login, RULE_LOGIN, 0, 0, CHANGE(login), UP "LOGIN ALREADY EXISTS" },
+    { FIELD_voicemail_id, RULE_LENGTH, 2, 30, CHANGE(voicemail_id),
       UP "YOU MUST USE A VALID VOICEMAIL NUMBER" },
-    { "dialplan_number", RULE_LENGTH, 3, 30, CHANGE(dialplan_number),
+    { FIELD_dialplan_number, RULE_LENGTH, 3, 30, CHANGE(dialplan_number),
       UP "YOU MUST USE A VALID DIALPLAN NUMBER" },
-    { "active", RULE_Y_N, 0, 0, CHANGE(active),
+    { FIELD_active, RULE_Y_N, 0, 0, CHANGE(active),
       UP "ACTIVE MUST BE Y OR N, THIS IS AN OPTIONAL FIELD" },
-    { "outbound_cid", RULE_LENGTH, 6, 18, CHANGE(outbound_cid),
+    { FIELD_outbound_cid, RULE_LENGTH, 6, 18, CHANGE(outbound_cid),
       UP "OUTBOUND CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD" },
-    { "admin_user_group", RULE_LENGTH, 2, 20, CHANGE(user_group),
+    { FIELD_admin_user_group, RULE_LENGTH, 2, 20, CHANGE(user_group),
       UP "USER GROUP MUST BE FROM 2 TO 20 CHARACTERS, THIS IS AN OPTIONAL FIELD" },
-    { "outbound_alt_cid", RULE_LENGTH, 6, 18, CHANGE(outbound_alt_cid),
+    { FIELD_outbound_alt_cid, RULE_LENGTH, 6, 18, CHANGE(outbound_alt_cid),
       UP "OUTBOUND ALT CID MUST BE FROM 6 TO 18 DIGITS, THIS IS AN OPTIONAL FIELD" },
-    { "phone_ring_timeout", RULE_RING_TIMEOUT, 2, 180, CHANGE(phone_ring_timeout),
+    { FIELD_phone_ring_timeout, RULE_RING_TIMEOUT, 2, 180, CHANGE(phone_ring_timeout),
       UP "PHONE RING TIMEOUT MUST BE FROM 2 TO 180 SECONDS, THIS IS AN OPTIONAL FIELD" },
-    { "delete_vm_after_email", RULE_Y_N, 0, 0, CHANGE(delete_vm_after_email),
+    { FIELD_delete_vm_after_email, RULE_Y_N, 0, 0, CHANGE(delete_vm_after_email),
       UP "DELETE VOICEMAIL AFTER EMAIL MUST BE Y OR N, THIS IS AN OPTIONAL FIELD" },
 };
 #define N_UPDATE_RULES (sizeof UPDATE_RULES / sizeof UPDATE_RULES[0])
@@ -226,14 +226,55 @@ struct outcome update_phone_rules(const struct request *r, enum update_rules_par
             /* VICIdial prints outbound_alt_cid for a bad ring timeout. */
             return outcome_error(rule->reason,
                                  rule->kind == RULE_RING_TIMEOUT
-                                     ? request_field(r, "outbound_alt_cid") : v);
+                                     ? request_field(r, FIELD_outbound_alt_cid) : v);
         *(const char **)((char *)c + rule->change) = set;
     }
     if (part == UPDATE_RULES_AFTER_LOGIN) {
-        c->is_webphone = flag_webphone(request_field(r, "is_webphone"));
-        c->webphone_auto_answer = flag_yes_no(request_field(r, "webphone_auto_answer"));
-        c->use_external_server_ip = flag_yes_no(request_field(r, "use_external_server_ip"));
-        c->on_hook_agent = flag_yes_no(request_field(r, "on_hook_agent"));
+        c->is_webphone = flag_webphone(request_field(r, FIELD_is_webphone));
+        c->webphone_auto_answer = flag_yes_no(request_field(r, FIELD_webphone_auto_answer));
+        c->use_external_server_ip = flag_yes_no(request_field(r, FIELD_use_external_server_ip));
+        c->on_hook_agent = flag_yes_no(request_field(r, FIELD_on_hook_agent));
     }
+    return outcome_go();
+}
+
+struct phone_new add_phone_row(const struct request *r)
+{
+    const char *phone_context = request_field(r, FIELD_phone_context);
+    const char *user_group = request_field(r, FIELD_admin_user_group);
+
+    return (struct phone_new){
+        .extension = request_field(r, FIELD_extension),
+        .dialplan_number = request_field(r, FIELD_dialplan_number),
+        .voicemail_id = request_field(r, FIELD_voicemail_id),
+        .login = request_field(r, FIELD_phone_login),
+        .pass = request_field(r, FIELD_phone_pass),
+        .server_ip = request_field(r, FIELD_server_ip),
+        .protocol = request_field(r, FIELD_protocol),
+        .conf_secret = request_field(r, FIELD_registration_password),
+        .fullname = request_field(r, FIELD_phone_full_name),
+        .local_gmt = request_field(r, FIELD_local_gmt),
+        .outbound_cid = request_field(r, FIELD_outbound_cid),
+        .phone_context = *phone_context ? phone_context : "default",
+        .email = request_field(r, FIELD_email),
+        .user_group = *user_group ? user_group : "---ALL---",
+        .is_webphone = flag_webphone(request_field(r, FIELD_is_webphone)),
+        .webphone_auto_answer = flag_yes_no(request_field(r, FIELD_webphone_auto_answer)),
+        .use_external_server_ip = flag_yes_no(request_field(r, FIELD_use_external_server_ip)),
+        .on_hook_agent = flag_yes_no(request_field(r, FIELD_on_hook_agent)),
+        .template_id = "",
+    };
+}
+
+struct outcome add_phone_required(const struct phone_new *p)
+{
+    if (strlen(p->extension) < 2 || strlen(p->dialplan_number) < 2 || !*p->voicemail_id ||
+        !*p->login || !*p->pass || !*p->server_ip || !*p->protocol || !*p->conf_secret ||
+        !*p->fullname || !*p->local_gmt || !*p->outbound_cid || !protocol_is_valid(p->protocol))
+        return outcome_error_joined("add_phone YOU MUST USE ALL REQUIRED FIELDS", 11,
+                                    p->extension, p->dialplan_number, p->voicemail_id,
+                                    p->login, p->pass, p->server_ip, p->protocol,
+                                    p->conf_secret, p->fullname, p->local_gmt,
+                                    p->outbound_cid);
     return outcome_go();
 }

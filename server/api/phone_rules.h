@@ -41,6 +41,17 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
 /* template_id "--BLANK--" (any case) clears the template. */
 int template_is_blank(const char *template_id);
 
+/* add_phone's phone row from the request's fields, with VICIdial's
+ * defaults (phone_context "default", user_group "---ALL---", a flag that
+ * is not one of its values left to the column's default) and no template
+ * yet. */
+struct phone_new add_phone_row(const struct request *r);
+
+/* add_phone's required fields (api.md 2.2 step 4): extension and
+ * dialplan_number 2+ characters, nine more not empty, a valid protocol.
+ * The error answer, or outcome_go(). */
+struct outcome add_phone_required(const struct phone_new *p);
+
 /* update_phone's field rules (the table in phone_rules.c), in VICIdial's
  * order, need no database.  The login's rule is update_phone.c's (it takes
  * the login's named lock and reads the phones), and splits the table in

@@ -144,8 +144,8 @@ static char *event_sql(const struct phone_change *c, const char *e, const char *
 static struct outcome check_and_update(struct request *r, const char *e, const char *s,
                                        struct phone_change *c, int *updated)
 {
-    const char *login = request_field(r, "phone_login");
-    const char *template_id = request_field(r, "template_id");
+    const char *login = request_field(r, FIELD_phone_login);
+    const char *template_id = request_field(r, FIELD_template_id);
     unsigned long long matched = 0;
     long long n = 0;
     enum db_status st;
@@ -186,7 +186,7 @@ static struct outcome check_and_update(struct request *r, const char *e, const c
 
 static struct outcome update_fields(struct request *r, const char *e, const char *s)
 {
-    const char *login = request_field(r, "phone_login");
+    const char *login = request_field(r, FIELD_phone_login);
     struct phone_change c = { 0 };
     int locked = 0, updated = 0;
     enum db_status released = DB_OK;
@@ -223,8 +223,8 @@ static struct outcome update_fields(struct request *r, const char *e, const char
 
 struct outcome api_update_phone(struct request *r)
 {
-    const char *e = request_field(r, "extension");
-    const char *s = request_field(r, "server_ip");
+    const char *e = request_field(r, FIELD_extension);
+    const char *s = request_field(r, FIELD_server_ip);
     char viewable[4096], group[64];
     int server_found = 0;
     int found = 0;
@@ -245,7 +245,7 @@ struct outcome api_update_phone(struct request *r)
         return outcome_db_down();
     if (!found || !group_visible(viewable, group))
         return phone_gone(e, s);
-    if (strcmp(request_field(r, "delete_phone"), "Y") == 0)
+    if (strcmp(request_field(r, FIELD_delete_phone), "Y") == 0)
         return delete_phone(r, e, s);
     return update_fields(r, e, s);
 }
