@@ -50,9 +50,11 @@ COPY --from=build /staging/usr/local/share/nonagentd/ /usr/local/share/nonagentd
 USER 10001:10001
 EXPOSE 8080
 
-# /healthz answers 200 only while the database answers.
+# /healthz answers 200 only while the database answers.  The check asks
+# nonagentd where its command line says it listens (the last --listen), so
+# `docker run nonagentd --listen 127.0.0.1:9000` is checked on port 9000.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["/usr/local/bin/nonagentd-healthcheck", "http://127.0.0.1:8080/healthz"]
+    CMD ["/usr/local/bin/nonagentd-healthcheck"]
 
 # nonagentd runs as PID 1: it stops on SIGTERM (docker stop) after finishing
 # the requests in flight, within 10 s, and logs to standard error.

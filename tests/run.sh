@@ -4,13 +4,14 @@
 # starts and removes itself:
 #
 #   1. normal build (build/, warnings are errors): every test, including a
-#      short fuzzing run and the packaging checks;
+#      short fuzzing run, the packaging checks and the container image built
+#      and run with podman (skipped, saying why, where podman cannot run);
 #      then a Release build (build-release/, -O3, warnings are errors),
 #      compiled only: -O3 finds warnings -O2 does not;
 #   2. the daemon's integration tests again with the daemon under valgrind
 #      (memcheck: any error or definite leak fails the test);
 #   3. AddressSanitizer + UBSan build (build-asan/): every test but fuzzing
-#      (which has its own sanitizers) and packaging.
+#      (which has its own sanitizers), packaging and the container.
 #
 #   tests/run.sh          all three passes
 #   tests/run.sh --quick  the first pass only
@@ -39,4 +40,4 @@ echo "==== pass 3: AddressSanitizer and UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_SANITIZE=ON \
     -DNONAGENTD_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs"
-(cd build-asan && ctest --output-on-failure -j 2 --timeout 600 -E 'fuzz_smoke|test_packaging')
+(cd build-asan && ctest --output-on-failure -j 2 --timeout 600 -E 'fuzz_smoke|test_packaging|test_container')

@@ -9,14 +9,15 @@
 #   Dockerfile          two stages (debian:12 -> debian:12-slim), -dev packages
 #                       only in the build stage, runtime packages covering the
 #                       binary's libraries, non-root USER, EXPOSE 8080,
-#                       HEALTHCHECK on /healthz, ENTRYPOINT --listen
+#                       HEALTHCHECK with no fixed address, ENTRYPOINT --listen
 #   .dockerignore       the image build's cmake run, on a copy of the tree
 #                       filtered by it, into BUILD_DIR/pkg-build
 #   cmake --install     binary, unit, sample config and schema where expected,
 #                       with --prefix and with DESTDIR
 #   nonagentd.service   the hardening keys; systemd-analyze verify (and
 #                       security --offline) when systemd-analyze exists
-#   healthcheck.sh      healthy on 200, unhealthy on 503 and on no listener
+#   healthcheck.sh      healthy on 200, unhealthy on 503 and on no listener;
+#                       the address from the last --listen of a process
 #   compose, emulated   when tests/harness/mariadb.sh can start a MariaDB: the
 #                       init files loaded the way the official image loads
 #                       them (mariadb client, root, innodb_strict_mode ON),
@@ -30,26 +31,9 @@
 # shellcheck disable=SC2016
 set -u
 
-if [ $# -ne 2 ]; then
-    echo "usage: $0 SOURCE_DIR BUILD_DIR" >&2
-    exit 2
-fi
-src=$(cd "$1" && pwd) || exit 2
-mkdir -p "$2" || exit 2
-build=$(cd "$2" && pwd) || exit 2
-
-passed=0
-failed=0
-skipped=0
-ok()   { passed=$((passed + 1)); echo "ok - $*"; }
-bad()  { failed=$((failed + 1)); echo "FAIL - $*"; }
-skip() { skipped=$((skipped + 1)); echo "skip - $*"; }
-# check DESCRIPTION COMMAND...: ok when COMMAND succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
+# shellcheck source=tests/support/checks.sh
+. "$(dirname "$0")/../support/checks.sh"
+dirs_from_args "$@" || exit 2
 
 compose=$src/docker-compose.yml
 dockerfile=$src/Dockerfile
@@ -82,29 +66,6 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local p
-    for _ in $(seq 1 50); do
-        p=$((20000 + RANDOM % 12000))   # below the ephemeral range (32768+)
-        if ! port_in_use "$p"; then
-            echo "$p"
-            return 0
-        fi
-    done
-    return 1
-}
-
-# http_get HOST PORT PATH: the whole HTTP/1.0 response on standard output.
-http_get() {
-    local resp
-    exec 4<>"/dev/tcp/$1/$2" || return 1
-    printf 'GET %s HTTP/1.0\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$3" "$1" "$2" >&4
-    resp=$(timeout 10 cat <&4)
-    exec 4<&-
-    printf '%s' "$resp"
-}
 
 # ---------------------------------------------------------------------------
 # docker-compose.yml
@@ -285,6 +246,27 @@ else
 fi
 fact() { sed -n "s/^$1=//p" "$facts" | head -n 1; }
 
+# Compose v2 itself: the file is valid Compose Specification (the top-level
+# name: is v2's; Compose v1 rejects it).
+echo "# docker compose config (Compose v2)"
+if compose_cmd=$(bash "$src/tests/harness/compose.sh" find); then
+    # "docker compose" is two words:
+    # shellcheck disable=SC2086
+    if (cd "$work" && env -u COMPOSE_PROJECT_NAME -u COMPOSE_FILE $compose_cmd -f "$compose" config) \
+            >"$work/compose.config" 2>"$work/compose.err"; then
+        ok "$compose_cmd config: valid ($($compose_cmd version --short 2>/dev/null))"
+        check "compose config: project name nonagentd" grep -qx 'name: nonagentd' "$work/compose.config"
+        # shellcheck disable=SC2086
+        check "compose config: services mariadb and nonagentd" \
+            test "$(cd "$work" && $compose_cmd -f "$compose" config --services 2>/dev/null | sort |
+                    tr '\n' ' ')" = "mariadb nonagentd "
+    else
+        bad "$compose_cmd config: $(tr '\n' ' ' <"$work/compose.err")"
+    fi
+else
+    skip "docker compose config: no Compose v2 here (as root, tests/harness/deps.sh fetches Debian 13's)"
+fi
+
 # ---------------------------------------------------------------------------
 # Dockerfile
 # ---------------------------------------------------------------------------
@@ -325,8 +307,11 @@ check "run stage USER is not root (USER $user)" \
     bash -c '[ -n "$1" ] && ! [[ "$1" =~ ^(root|0)(:.*)?$ ]]' _ "$user"
 check "EXPOSE 8080" grep -Eq '^EXPOSE +8080(/tcp)?( |$)' <<<"$final"
 hc_line=$(grep -Ei '^HEALTHCHECK ' <<<"$final")
-check "HEALTHCHECK on http://127.0.0.1:8080/healthz" grep -q 'http://127.0.0.1:8080/healthz' <<<"$hc_line"
 hc_tool=$(sed -n 's/.*CMD *\[ *"\([^"]*\)".*/\1/p' <<<"$hc_line")
+# A URL in the HEALTHCHECK would pin the port: the check must find it from
+# nonagentd's --listen (checked below, and in a container by test_container).
+check "HEALTHCHECK runs $hc_tool with no fixed address" \
+    grep -Eq "CMD +\[ *\"$hc_tool\" *\]" <<<"$hc_line"
 check "HEALTHCHECK's $hc_tool is installed from server/dist/healthcheck.sh" \
     bash -c 'grep -q "server/dist/healthcheck.sh .*$(basename "$1")" <<<"$2" && [ -x "$3" ]' \
     _ "$hc_tool" "$first" "$health_src"
@@ -527,13 +512,23 @@ if command -v python3 >/dev/null 2>&1; then
     mkdir -p "$work/www"
     : >"$work/www/healthz"
     hport=$(free_port)
-    (cd "$work/www" && exec python3 -m http.server "$hport" --bind 127.0.0.1) >/dev/null 2>&1 &
+    # A stand-in with nonagentd's --listen flags on its command line: the
+    # last one counts, and 0.0.0.0 is asked on 127.0.0.1.
+    (cd "$work/www" && exec python3 -c 'import http.server, sys
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])),
+                                http.server.SimpleHTTPRequestHandler).serve_forever()' \
+        "$hport" --listen "127.0.0.1:$(free_port)" --listen "0.0.0.0:$hport") >/dev/null 2>&1 &
     http_server_pid=$!
     for _ in $(seq 1 50); do port_in_use "$hport" && break; sleep 0.1; done
     check "healthcheck.sh: healthy when /healthz answers 200" \
         "$health_src" "http://127.0.0.1:$hport/healthz"
     check "healthcheck.sh: unhealthy on 404" \
         bash -c '! "$1" "http://127.0.0.1:$2/nothere" 2>/dev/null' _ "$health_src" "$hport"
+    check "healthcheck.sh --pid: asks the last --listen, 0.0.0.0 on 127.0.0.1" \
+        "$health_src" --pid "$http_server_pid"
+    rm "$work/www/healthz"
+    check "healthcheck.sh --pid: unhealthy when /healthz is not there" \
+        bash -c '! "$1" --pid "$2" 2>/dev/null' _ "$health_src" "$http_server_pid"
     kill -TERM "$http_server_pid" 2>/dev/null
     wait "$http_server_pid" 2>/dev/null
     http_server_pid=""
@@ -605,7 +600,8 @@ elif bash "$src/tests/harness/mariadb.sh" start "$dbdir" >"$work/db.log" 2>&1; t
         ok "nonagentd starts with the compose environment and the ENTRYPOINT's arguments"
         healthy=0
         for _ in $(seq 1 50); do
-            if "$health_src" "http://127.0.0.1:$aport/healthz" 2>/dev/null; then
+            # As the HEALTHCHECK runs it: no URL, the address from --listen.
+            if "$health_src" --pid "$daemon_pid" 2>/dev/null; then
                 healthy=1
                 break
             fi
@@ -632,10 +628,4 @@ else
     cat "$work/db.log"
 fi
 
-echo
-if [ $skipped -gt 0 ]; then
-    echo "$passed passed, $failed failed, $skipped skipped"
-else
-    echo "$passed passed, $failed failed"
-fi
-[ $failed -eq 0 ]
+summary
