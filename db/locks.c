@@ -48,6 +48,7 @@ enum db_status lock_phone(struct db *db, const char *extension, const char *serv
     *got = found && row.ncols == 2 && granted(row.col[0]) && granted(row.col[1]);
     if (!*got)
         return lock_release_all(db);
+    db_pin(db, DB_PIN_LOCKS);
     return DB_OK;
 }
 
@@ -67,6 +68,7 @@ enum db_status lock_login(struct db *db, const char *login, unsigned seconds, in
     *got = found && granted(row.col[0]);
     if (!*got)
         return lock_release_all(db);
+    db_pin(db, DB_PIN_LOCKS);
     return DB_OK;
 }
 
@@ -74,5 +76,9 @@ enum db_status lock_release_all(struct db *db)
 {
     struct db_row row;
     int found;
-    return db_row(db, SQL_RELEASE_ALL, NULL, 0, &row, &found);
+    enum db_status s = db_row(db, SQL_RELEASE_ALL, NULL, 0, &row, &found);
+
+    if (s == DB_OK)
+        db_unpin(db, DB_PIN_LOCKS);
+    return s;
 }

@@ -7,7 +7,9 @@
  * accent-folded by utf8_unicode_ci, hashed to fit the 64-character name
  * limit), so "CC101" and "cc101" take the same lock.  Locks are always
  * taken in one order (extension, then login) and released together; a
- * dropped connection releases them in the server.
+ * dropped connection releases them in the server.  While they are held the
+ * request is pinned to its connection (db_pin): if that connection is
+ * lost, the request stops with DB_DOWN instead of going on without them.
  */
 #ifndef NONAGENTD_DB_LOCKS_H
 #define NONAGENTD_DB_LOCKS_H

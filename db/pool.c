@@ -7,7 +7,11 @@
  *  - a cached MYSQL_STMT always belongs to the current db->conn: dropping
  *    the connection drops the whole cache;
  *  - a statement is retried on a new connection only while the request
- *    has not executed a write (db->wrote), so no write ever runs twice.
+ *    has not executed a write (db->wrote) and holds no session state
+ *    (db->pins), so no write ever runs twice and none runs without the
+ *    named locks its checks were made under;
+ *  - a connection lost while pinned sets db->lost, which fails every
+ *    statement of the rest of the request without reconnecting.
  */
 #include "db/pool.h"
 
@@ -34,6 +38,8 @@ struct db {
     struct cached_stmt cache[STMT_CACHE_MAX];
     int ncache;
     int wrote;
+    unsigned pins;       /* enum db_pin bits the request holds */
+    int lost;            /* the connection died while pinned */
     unsigned err;
     char errmsg[256];
     char *colbuf[DB_MAX_COLS];
@@ -97,6 +103,17 @@ static void drop_connection(struct db *db)
         atomic_fetch_sub(&stat_open, 1);
     }
     db->conn = NULL;
+}
+
+/* The connection failed under a statement: drop it, and if the request
+ * held session state there, that state is gone and the request must stop. */
+static void lose_connection(struct db *db)
+{
+    drop_connection(db);
+    if (db->pins) {
+        db->pins = 0;
+        db->lost = 1;
+    }
 }
 
 static int apply_sql_mode(struct db *db)
@@ -203,8 +220,35 @@ void db_thread_close(void)
 void db_request_begin(struct db *db)
 {
     db->wrote = 0;
+    db->pins = 0;
+    db->lost = 0;
     db->err = 0;
     db->errmsg[0] = '\0';
+}
+
+void db_pin(struct db *db, enum db_pin what)
+{
+    db->pins |= (unsigned)what;
+}
+
+void db_unpin(struct db *db, enum db_pin what)
+{
+    db->pins &= ~(unsigned)what;
+}
+
+unsigned db_pins(const struct db *db)
+{
+    return db->pins;
+}
+
+int db_lost(const struct db *db)
+{
+    return db->lost;
+}
+
+void db_resume(struct db *db)
+{
+    db->lost = 0;
 }
 
 static MYSQL_STMT *prepared(struct db *db, const char *sql)
@@ -267,6 +311,11 @@ static int bind_and_execute(struct db *db, MYSQL_STMT *st, const struct db_arg *
 static enum db_status run(struct db *db, const char *sql, const struct db_arg *args,
                           int nargs, int is_write, MYSQL_STMT **out)
 {
+    if (db->lost) {
+        set_error(db, CR_SERVER_LOST, "connection lost while the request held named locks"
+                  " or a transaction");
+        return DB_DOWN;
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
         MYSQL_STMT *st;
 
@@ -286,9 +335,11 @@ static enum db_status run(struct db *db, const char *sql, const struct db_arg *a
                 mysql_stmt_reset(st);
             return DB_ERROR;
         }
-        drop_connection(db);
-        if (db->wrote || is_write)
+        if (db->wrote || is_write || db->pins) {
+            lose_connection(db);
             return DB_DOWN;
+        }
+        drop_connection(db);
     }
     return DB_DOWN;
 }
@@ -348,7 +399,7 @@ static enum db_status fetch_first_row(struct db *db, MYSQL_STMT *st, struct db_r
     if (mysql_stmt_bind_result(st, b) != 0 || mysql_stmt_store_result(st) != 0) {
         set_error(db, mysql_stmt_errno(st), mysql_stmt_error(st));
         mysql_stmt_free_result(st);
-        return is_connection_error(db->err) ? (drop_connection(db), DB_DOWN) : DB_ERROR;
+        return is_connection_error(db->err) ? (lose_connection(db), DB_DOWN) : DB_ERROR;
     }
     rc = mysql_stmt_fetch(st);
     if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) {

@@ -8,8 +8,13 @@
  *
  * Errors are values: DB_OK, DB_ERROR (the statement failed, the connection
  * is fine) or DB_DOWN (no connection could be had).  A statement that loses
- * the connection before the request has written anything is retried once
- * on a fresh connection, so a restarted database costs no request.
+ * the connection before the request has written anything, and while the
+ * request holds nothing in the connection's session, is retried once on a
+ * fresh connection, so a restarted database costs no request.  A request
+ * that holds session state (named locks, an open transaction: see db_pin)
+ * is pinned to its connection: once that connection is lost, the state is
+ * gone with it, and every later statement of the request answers DB_DOWN
+ * without reconnecting, so nothing runs as if the locks were still held.
  */
 #ifndef NONAGENTD_DB_POOL_H
 #define NONAGENTD_DB_POOL_H
@@ -42,6 +47,28 @@ void db_thread_close(void);
 /* Mark the start of a request: statements may be retried on a new
  * connection until the first write. */
 void db_request_begin(struct db *db);
+
+/* Session state a request can hold on its connection. */
+enum db_pin { DB_PIN_LOCKS = 1, DB_PIN_TX = 2 };
+
+/* The request now holds (db_pin) or no longer holds (db_unpin) that state.
+ * While any is held, a lost connection is never replaced within the
+ * request: the failing statement and every later one answer DB_DOWN, until
+ * the next db_request_begin or an explicit db_resume. */
+void db_pin(struct db *db, enum db_pin what);
+void db_unpin(struct db *db, enum db_pin what);
+
+/* The state the request still holds (DB_PIN_* bits): at the end of a
+ * request, anything left here is a path that forgot to release it. */
+unsigned db_pins(const struct db *db);
+
+/* 1 when the connection was lost while the request held session state. */
+int db_lost(const struct db *db);
+
+/* After such a loss, allow statements again (on a new connection): for a
+ * caller whose next writes need none of the lost state and are safe to
+ * repeat. */
+void db_resume(struct db *db);
 
 #define DB_MAX_ARGS 32
 #define DB_MAX_COLS 24
