@@ -10,6 +10,7 @@
 #include "server/api/api.h"
 #include "server/auth.h"
 #include "server/respond.h"
+#include "db/locks.h"
 #include "db/settings.h"
 #include "db/users.h"
 
@@ -105,6 +106,17 @@ static struct outcome run_preamble(struct request *r)
     return no_function(r);
 }
 
+/* Whatever path the function took (an error answer, a failed statement),
+ * no named lock it took outlives the request: released here, before the
+ * answer goes out, so a client that retries at once finds it free.  A
+ * release that fails changes no answer: it fails only with the connection,
+ * which takes the locks with it. */
+static void release_session(struct request *r)
+{
+    if (db_pins(r->db) & DB_PIN_LOCKS)
+        lock_release_all(r->db);
+}
+
 void dispatch_api(struct request *r, struct response *resp)
 {
     struct outcome o;
@@ -113,6 +125,7 @@ void dispatch_api(struct request *r, struct response *resp)
     if (r->db) {
         db_request_begin(r->db);
         o = run_preamble(r);
+        release_session(r);
     } else {
         o = outcome_db_down();
     }
