@@ -76,8 +76,12 @@ enum db_status lock_release_all(struct db *db)
 {
     struct db_row row;
     int found;
-    enum db_status s = db_row(db, SQL_RELEASE_ALL, NULL, 0, &row, &found);
+    enum db_status s;
 
+    /* Inside a transaction the locks are kept until it ends (db/tx.h). */
+    if (db_pins(db) & DB_PIN_TX)
+        return DB_OK;
+    s = db_row(db, SQL_RELEASE_ALL, NULL, 0, &row, &found);
     if (s == DB_OK)
         db_unpin(db, DB_PIN_LOCKS);
     return s;

@@ -25,7 +25,8 @@ enum db_status lock_phone(struct db *db, const char *extension, const char *serv
 /* Take only the login lock (update_phone changing a login). */
 enum db_status lock_login(struct db *db, const char *login, unsigned seconds, int *got);
 
-/* Release every named lock this connection holds. */
+/* Release every named lock this connection holds; inside a transaction
+ * (db/tx.h) they are kept until it ends. */
 enum db_status lock_release_all(struct db *db);
 
 #endif

@@ -40,6 +40,7 @@ struct db {
     int wrote;
     unsigned pins;       /* enum db_pin bits the request holds */
     int lost;            /* the connection died while pinned */
+    unsigned long serial;   /* connections opened by this thread */
     unsigned err;
     char errmsg[256];
     char *colbuf[DB_MAX_COLS];
@@ -171,6 +172,7 @@ static int open_connection(struct db *db)
     }
     atomic_fetch_add(&stat_open, 1);
     atomic_fetch_add(&stat_connects, 1);
+    db->serial++;
     if (params.sql_mode_set && apply_sql_mode(db) != 0) {
         drop_connection(db);
         return -1;
@@ -239,6 +241,11 @@ void db_unpin(struct db *db, enum db_pin what)
 unsigned db_pins(const struct db *db)
 {
     return db->pins;
+}
+
+unsigned long db_connection_serial(const struct db *db)
+{
+    return db->serial;
 }
 
 int db_lost(const struct db *db)

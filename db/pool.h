@@ -62,6 +62,10 @@ void db_unpin(struct db *db, enum db_pin what);
  * request, anything left here is a path that forgot to release it. */
 unsigned db_pins(const struct db *db);
 
+/* A number that changes whenever the thread's connection is replaced, for
+ * what is read once per connection. */
+unsigned long db_connection_serial(const struct db *db);
+
 /* 1 when the connection was lost while the request held session state. */
 int db_lost(const struct db *db);
 
