@@ -16,6 +16,16 @@ static const char SQL_ADMIN_LOG[] =
     "INSERT INTO vicidial_admin_log SET event_date=?, user=?, ip_address=?,"
     " event_section=?, event_type=?, record_id=?, event_code=?, event_sql=?,"
     " event_notes=?";
+/* The same row, unless it is there already: for writing it again after a
+ * lost connection, when the first INSERT may or may not have landed.  The
+ * row is recognized by its record, time, user, type and code (record_id
+ * is indexed). */
+static const char SQL_ADMIN_LOG_MISSING[] =
+    "INSERT INTO vicidial_admin_log (event_date, user, ip_address, event_section,"
+    " event_type, record_id, event_code, event_sql, event_notes)"
+    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM"
+    " vicidial_admin_log WHERE record_id=? AND event_date=? AND user=? AND event_type=?"
+    " AND event_code=?)";
 static const char SQL_WEBSERVER_FIND[] =
     "SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=? LIMIT 1";
 static const char SQL_WEBSERVER_ADD[] =
@@ -64,16 +74,23 @@ static struct db_arg cut_bytes(const char *s, size_t max)
     return (struct db_arg){ s, len };
 }
 
-enum db_status admin_log_insert(struct db *db, const struct admin_log *l)
+enum db_status admin_log_insert(struct db *db, const struct admin_log *l, int unless_there)
 {
     struct db_arg a[] = {
         DB_STR(l->event_date), cut(l->user, 20), cut(l->ip_address, 15),
         cut(l->event_section, 30), DB_STR(l->event_type), cut(l->record_id, 50),
         cut(l->event_code, 255), cut_bytes(l->event_sql, MEDIUMTEXT_WIDTH),
         cut_bytes(l->event_notes, MEDIUMTEXT_WIDTH),
+        /* the row's key, for SQL_ADMIN_LOG_MISSING */
+        cut(l->record_id, 50), DB_STR(l->event_date), cut(l->user, 20),
+        DB_STR(l->event_type), cut(l->event_code, 255),
     };
     unsigned long long affected = 0;
-    enum db_status s = db_exec(db, SQL_ADMIN_LOG, a, 9, &affected, NULL);
+    enum db_status s;
+
+    if (unless_there)
+        return db_exec(db, SQL_ADMIN_LOG_MISSING, a, 14, NULL, NULL);
+    s = db_exec(db, SQL_ADMIN_LOG, a, 9, &affected, NULL);
     return (s == DB_OK && affected != 1) ? DB_ERROR : s;
 }
 

@@ -12,7 +12,10 @@ struct admin_log {
     const char *user, *ip_address, *event_section, *event_type;
     const char *record_id, *event_code, *event_sql, *event_notes;
 };
-enum db_status admin_log_insert(struct db *db, const struct admin_log *l);
+/* Insert the row; with unless_there, only if an identical row (same
+ * record, time, user, type and code) is not there yet: for writing it
+ * again after a lost connection. */
+enum db_status admin_log_insert(struct db *db, const struct admin_log *l, int unless_there);
 
 /* Both ids the API log row points at, in one read when both rows exist
  * (the usual case), each inserted when missing. */

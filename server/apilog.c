@@ -162,8 +162,8 @@ static char *storable_str(const char *s)
     return apilog_storable(s, strlen(s));
 }
 
-void apilog_write(struct request *r, const char *result, const char *reason,
-                  const char *data)
+enum db_status apilog_write(struct request *r, const char *result, const char *reason,
+                            const char *data)
 {
     struct db *db = r->db;
     char page[512], run_time[32], api_date[20];
@@ -173,10 +173,10 @@ void apilog_write(struct request *r, const char *result, const char *reason,
     char *url_full = NULL, *data_clean = NULL, *value = NULL;
     const char *server = r->server_name[0] ? r->server_name : "X";
     const char *host = host_name()[0] ? host_name() : "X";
-    enum db_status s;
+    enum db_status s = DB_ERROR;
 
     if (!db)
-        return;
+        return DB_DOWN;
     api_page(r, page, sizeof page);
     localtime_r(&now, &tm);
     strftime(api_date, sizeof api_date, "%Y-%m-%d %H:%M:%S", &tm);
@@ -225,4 +225,5 @@ done:
     free(url_full);
     free(data_clean);
     free(value);
+    return s;
 }

@@ -7,11 +7,11 @@
 
 #include "server/request.h"
 
-/* Write the API log for one answer.  Failures are reported on stderr and
- * change nothing in the answer: the log records what happened, it does
- * not decide it. */
-void apilog_write(struct request *r, const char *result, const char *reason,
-                  const char *data);
+/* Write the API log for one answer.  Failures are reported on stderr;
+ * they change the answer only inside a phone's transaction, which then
+ * rolls back (db/tx.h, dispatch.c). */
+enum db_status apilog_write(struct request *r, const char *result, const char *reason,
+                            const char *data);
 
 /* The URL VICIdial logs: apiPAGE "?" query_string (with POST data folded
  * in).  malloc'd. */

@@ -11,6 +11,7 @@
 #include "server/auth.h"
 #include "server/respond.h"
 #include "db/locks.h"
+#include "db/tx.h"
 #include "db/settings.h"
 #include "db/users.h"
 
@@ -117,6 +118,24 @@ static void release_session(struct request *r)
         lock_release_all(r->db);
 }
 
+/* A phone's transaction (db/tx.h) holds its write, the admin log row, the
+ * rebuild flag and now the API log row: committed when the answer is not
+ * a 503 and its API log row was written, else rolled back, and then (or
+ * when the COMMIT fails) the answer is a 503: nothing was written. */
+static void end_transaction(struct request *r, enum answer answer, enum db_status logged,
+                            struct response *resp)
+{
+    if (answer != ANSWER_DB_DOWN && logged == DB_OK && tx_commit(r->db) == DB_OK)
+        return;
+    tx_rollback(r->db);
+    if (answer != ANSWER_DB_DOWN) {
+        struct outcome down = outcome_db_down();
+        fprintf(stderr, "nonagentd: %s rolled back: %s\n", r->function,
+                db_last_error(r->db));
+        respond(r, &down, resp);
+    }
+}
+
 void dispatch_api(struct request *r, struct response *resp)
 {
     struct outcome o;
@@ -131,7 +150,10 @@ void dispatch_api(struct request *r, struct response *resp)
     }
     if (o.answer == ANSWER_DB_DOWN && !r->nfields)
         request_filter_fields(r);   /* latin: only to name the function */
-    respond(r, &o, resp);
+    enum answer answer = o.answer;
+    enum db_status logged = respond(r, &o, resp);
+    if (r->db && tx_open(r->db))
+        end_transaction(r, answer, logged, resp);
 }
 
 void dispatch_health(struct response *resp)

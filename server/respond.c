@@ -104,9 +104,10 @@ static void login_refused(struct request *r, const char *auth_key, struct buf *b
                    request_field(r, FIELD_pass), auth_key);
 }
 
-void respond(struct request *r, struct outcome *o, struct response *resp)
+enum db_status respond(struct request *r, struct outcome *o, struct response *resp)
 {
     struct buf *body = &resp->body;
+    enum db_status logged = DB_OK;
 
     buf_reset(body);
     resp->status = o->status ? o->status : 200;
@@ -142,9 +143,10 @@ void respond(struct request *r, struct outcome *o, struct response *resp)
     if (o->logs && r->db) {
         if (o->answer == ANSWER_TEXT && !o->logged)
             o->text[strcspn(o->text, "\n")] = '\0';     /* its first line */
-        apilog_write(r, o->result, o->reason ? o->reason : "",
-                     o->logged ? o->logged : o->text);
+        logged = apilog_write(r, o->result, o->reason ? o->reason : "",
+                              o->logged ? o->logged : o->text);
     }
     free(o->owned);
     o->owned = NULL;
+    return logged;
 }

@@ -4,8 +4,9 @@
  *
  * Handlers decide; they return an outcome and write nothing themselves.
  * dispatch.c calls respond() once, after the handler has returned, so
- * every named lock is released before the API log row is written.  The
- * answer lines:
+ * every named lock is released before the API log row is written (but for
+ * a phone's transaction, which keeps them until it commits, with the API
+ * log row in it: db/tx.h).  The answer lines:
  *
  *   ERROR: <reason>: |<user>|<data>\n      (and NOTICE: ...)
  *   SUCCESS: <reason> - <user>|<data>\n
@@ -55,8 +56,9 @@ struct outcome outcome_success_joined(const char *reason, int n, ...);
 struct outcome outcome_db_down(void);
 
 /* Write o's answer into resp (body, status, result) and its API log row,
- * and free what o owns.  Called once per request, after every lock is
- * released. */
-void respond(struct request *r, struct outcome *o, struct response *resp);
+ * and free what o owns.  Called once per request, after the handler; again
+ * only to replace the answer with a 503 when a transaction fails to commit.
+ * Returns whether the API log row (if any) was written. */
+enum db_status respond(struct request *r, struct outcome *o, struct response *resp);
 
 #endif

@@ -19,11 +19,13 @@
 #include <string.h>
 
 #include "server/api/phone_rules.h"
+#include "server/api/phone_written.h"
 #include "server/respond.h"
 #include "db/locks.h"
 #include "db/logs.h"
 #include "db/phones.h"
 #include "db/servers.h"
+#include "db/tx.h"
 #include "db/users.h"
 
 #define FN "add_phone"
@@ -65,10 +67,11 @@ static char *admin_event_sql(const struct phone_new *p, const char *template_pie
 }
 
 /* Steps 6 to 12, run while the locks are held: the checks, then the
- * insert.  *inserted is 1 when the row was written. */
+ * insert, which opens the transaction (*atomic: db/tx.h).  *inserted is 1
+ * when the row was written. */
 static struct outcome check_and_insert(struct request *r, struct phone_new *p,
                                        char *template_piece, size_t template_cap,
-                                       int *inserted)
+                                       int *inserted, int *atomic)
 {
     const char *template_id = request_field(r, FIELD_template_id);
     long long n = 0, login_n = 0;
@@ -101,6 +104,8 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
             snprintf(template_piece, template_cap, ",template_id='%s'", template_id);
         }
     }
+    if (tx_begin(r->db, atomic) != DB_OK)
+        return outcome_db_down();
     s = phone_insert(r->db, p, &duplicate);
     if (s == DB_ERROR && duplicate)
         /* Another writer (VICIdial itself, say) got there between our check
@@ -113,17 +118,16 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
                                     p->extension);
     }
     if (s != DB_OK)
-        return outcome_db_down();
+        return phone_write_lost(r, p->extension, p->server_ip, *atomic);
     *inserted = 1;
     return outcome_success_joined(FN " PHONE HAS BEEN ADDED", 4, p->extension, p->server_ip,
                                   p->protocol, p->dialplan_number);
 }
 
 /* Step 13's rows once the phone is written: the admin log and the server's
- * rebuild flag.  Their failures are reported and change nothing in the
- * answer: the phone exists. */
-static void note_added(struct request *r, const struct phone_new *p,
-                       const char *template_piece)
+ * rebuild flag.  done (the SUCCESS) is the answer once they are written. */
+static struct outcome note_added(struct request *r, const struct phone_new *p,
+                                 const char *template_piece, int atomic, struct outcome done)
 {
     char *event_sql = admin_event_sql(p, template_piece);
     char notes[512];
@@ -134,19 +138,15 @@ static void note_added(struct request *r, const struct phone_new *p,
         .event_code = "ADMIN API ADD PHONE", .event_sql = event_sql ? event_sql : "",
         .event_notes = notes,
     };
-    if (admin_log_insert(r->db, &log) != DB_OK)
-        fprintf(stderr, "nonagentd: add_phone admin log not written: %s\n",
-                db_last_error(r->db));
-    if (server_mark_rebuild(r->db, p->server_ip) != DB_OK)
-        fprintf(stderr, "nonagentd: add_phone rebuild flag not set: %s\n",
-                db_last_error(r->db));
+    struct outcome o = phone_written(r, &log, p->server_ip, atomic, done);
     free(event_sql);
+    return o;
 }
 
 struct outcome api_add_phone(struct request *r)
 {
     struct phone_new p = add_phone_row(r);
-    int server_found = 0, locked = 0, inserted = 0;
+    int server_found = 0, locked = 0, inserted = 0, atomic = 0;
     char template_piece[64] = "";
 
     struct outcome o = phone_function_start(r, FN, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES");
@@ -161,22 +161,21 @@ struct outcome api_add_phone(struct request *r)
         return outcome_error(FN " SERVER DOES NOT EXIST", p.server_ip);
     /* The extension and login checks and the insert must be one step for
      * every other writer: both named locks are held across them, and
-     * released here on every path. */
+     * released here on every path (inside the transaction, when it ends:
+     * db/tx.h). */
     if (lock_phone(r->db, p.extension, p.server_ip, p.login, r->lock_wait,
                    &locked) != DB_OK)
         return outcome_db_down();
     if (!locked)
         return outcome_error_joined(FN " PHONE IS BUSY, TRY AGAIN", 2, p.server_ip,
                                     p.extension);
-    o = check_and_insert(r, &p, template_piece, sizeof template_piece, &inserted);
+    o = check_and_insert(r, &p, template_piece, sizeof template_piece, &inserted, &atomic);
     enum db_status released = lock_release_all(r->db);
-    /* The locks are released (or went with a lost connection). */
+    /* The locks are released (or kept by the transaction, or went with a
+     * lost connection). */
 
-    if (inserted) {
-        /* The row is written: that is the answer, whatever follows. */
-        note_added(r, &p, template_piece);
-        return o;
-    }
+    if (inserted)
+        return note_added(r, &p, template_piece, atomic, o);
     if (released != DB_OK && o.answer != ANSWER_DB_DOWN) {
         free(o.owned);
         return outcome_db_down();

@@ -54,7 +54,7 @@ static void log_alias(struct request *r, const char *type, const char *code,
         .event_section = "PHONEALIASES", .event_type = type, .record_id = alias_id,
         .event_code = code, .event_sql = sql, .event_notes = notes,
     };
-    if (admin_log_insert(r->db, &log) != DB_OK)
+    if (admin_log_insert(r->db, &log, 0) != DB_OK)
         fprintf(stderr, "nonagentd: %s admin log not written: %s\n", r->function,
                 db_last_error(r->db));
 }

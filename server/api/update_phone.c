@@ -19,10 +19,12 @@
 #include <strings.h>
 
 #include "server/api/phone_rules.h"
+#include "server/api/phone_written.h"
 #include "db/locks.h"
 #include "db/logs.h"
 #include "db/phones.h"
 #include "db/servers.h"
+#include "db/tx.h"
 #include "db/users.h"
 
 #define FN "update_phone"
@@ -61,8 +63,11 @@ static int group_visible(const char *viewable, const char *phone_group)
     }
 }
 
-static void log_admin(struct request *r, const char *type, const char *code,
-                      const char *sql, const char *extension, const char *server_ip)
+/* The admin log row and the rebuild flag of a written phone; done is the
+ * answer once they are written. */
+static struct outcome log_admin(struct request *r, const char *type, const char *code,
+                                const char *sql, const char *extension, const char *server_ip,
+                                int atomic, struct outcome done)
 {
     char notes[512];
     snprintf(notes, sizeof notes, "phone: %s|%s", extension, server_ip);
@@ -71,12 +76,7 @@ static void log_admin(struct request *r, const char *type, const char *code,
         .event_section = "PHONES", .event_type = type, .record_id = extension,
         .event_code = code, .event_sql = sql, .event_notes = notes,
     };
-    if (admin_log_insert(r->db, &log) != DB_OK)
-        fprintf(stderr, "nonagentd: update_phone admin log not written: %s\n",
-                db_last_error(r->db));
-    if (server_mark_rebuild(r->db, server_ip) != DB_OK)
-        fprintf(stderr, "nonagentd: update_phone rebuild flag not set: %s\n",
-                db_last_error(r->db));
+    return phone_written(r, &log, server_ip, atomic, done);
 }
 
 static struct outcome phone_gone(const char *e, const char *s)
@@ -87,18 +87,24 @@ static struct outcome phone_gone(const char *e, const char *s)
 static struct outcome delete_phone(struct request *r, const char *e, const char *s)
 {
     unsigned long long deleted = 0;
+    int atomic = 0;
 
     if (!r->api_user.can_delete_phones)
         return outcome_notice(FN " USER DOES NOT HAVE PERMISSION TO DELETE PHONES", "0");
-    if (phone_delete(r->db, e, s, &deleted) != DB_OK)
+    if (tx_begin(r->db, &atomic) != DB_OK)
         return outcome_db_down();
+    if (phone_delete(r->db, e, s, &deleted) != DB_OK)
+        return phone_write_lost(r, e, s, atomic);
     if (deleted == 0)               /* deleted by someone else meanwhile */
         return phone_gone(e, s);
     struct buf b = { 0 };
     buf_printf(&b, "DELETE FROM phones WHERE extension='%s' and server_ip='%s'|", e, s);
-    log_admin(r, "DELETE", "ADMIN API DELETE PHONE", b.data ? b.data : "", e, s);
+    struct outcome o = log_admin(r, "DELETE", "ADMIN API DELETE PHONE", b.data ? b.data : "",
+                                 e, s, atomic,
+                                 outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e, s,
+                                                        ""));
     buf_free(&b);
-    return outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e, s, "");
+    return o;
 }
 
 /* The UPDATE text VICIdial would have run, for the admin log only. */
@@ -138,11 +144,11 @@ static char *event_sql(const struct phone_change *c, const char *e, const char *
     return b.data;
 }
 
-/* The checks from the login on, then the update; run while the login's
- * lock is held (when the request changes the login).  *updated is 1 when
- * the row was written. */
+/* The checks from the login on, then the update, which opens the
+ * transaction (*atomic: db/tx.h); run while the login's lock is held (when
+ * the request changes the login).  *updated is 1 when the row was written. */
 static struct outcome check_and_update(struct request *r, const char *e, const char *s,
-                                       struct phone_change *c, int *updated)
+                                       struct phone_change *c, int *updated, int *atomic)
 {
     const char *login = request_field(r, FIELD_phone_login);
     const char *template_id = request_field(r, FIELD_template_id);
@@ -173,9 +179,13 @@ static struct outcome check_and_update(struct request *r, const char *e, const c
             c->template_id = template_id;
         }
     }
+    if (tx_begin(r->db, atomic) != DB_OK)
+        return outcome_db_down();
     st = phone_update(r->db, e, s, c, &matched);
     if (st == DB_ERROR)
         fprintf(stderr, "nonagentd: update_phone update failed: %s\n", db_last_error(r->db));
+    if (st == DB_DOWN)
+        return phone_write_lost(r, e, s, *atomic);
     if (st != DB_OK)
         return outcome_db_down();
     if (matched == 0)
@@ -188,7 +198,7 @@ static struct outcome update_fields(struct request *r, const char *e, const char
 {
     const char *login = request_field(r, FIELD_phone_login);
     struct phone_change c = { 0 };
-    int locked = 0, updated = 0;
+    int locked = 0, updated = 0, atomic = 0;
     enum db_status released = DB_OK;
 
     struct outcome o = update_phone_rules(r, UPDATE_RULES_BEFORE_LOGIN, &c);
@@ -202,15 +212,14 @@ static struct outcome update_fields(struct request *r, const char *e, const char
         if (!locked)
             return outcome_error(FN " PHONE IS BUSY, TRY AGAIN", login);
     }
-    o = check_and_update(r, e, s, &c, &updated);
+    o = check_and_update(r, e, s, &c, &updated, &atomic);
     if (locked)
         released = lock_release_all(r->db);
     /* The lock is released (or went with a lost connection). */
 
     if (updated) {
-        /* The row is written: that is the answer, whatever follows. */
         char *sql = event_sql(&c, e, s);
-        log_admin(r, "MODIFY", "ADMIN API UPDATE PHONE", sql ? sql : "", e, s);
+        o = log_admin(r, "MODIFY", "ADMIN API UPDATE PHONE", sql ? sql : "", e, s, atomic, o);
         free(sql);
         return o;
     }
