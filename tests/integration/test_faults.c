@@ -538,6 +538,138 @@ START_TEST(unique_key_refusal_answers_already_exists_without_an_admin_log_row)
 }
 END_TEST
 
+/* ---- a kill between any two of add_phone's writes ---- */
+
+/* What a kill at one write leaves, once the request has answered: the
+ * answer's status, and the rows of its phone. */
+struct left {
+    int status, phones, admin_log, rebuild, api_log, api_urls;
+};
+
+struct write_point {
+    const char *table;          /* the write that waits, and is killed */
+    struct left innodb, myisam;
+};
+
+/* InnoDB: all or nothing.  MyISAM: the phone lands at its insert, and from
+ * then on SUCCESS waits for the admin log row and the rebuild flag; the API
+ * log rows are the log of the answer, written after it is decided. */
+static const struct write_point WRITE_POINTS[] = {
+    { "phones",             { 503, 0, 0, 0, 0, 0 }, { 503, 0, 0, 0, 0, 0 } },
+    { "vicidial_admin_log", { 503, 0, 0, 0, 0, 0 }, { 200, 1, 1, 1, 1, 1 } },
+    { "servers",            { 503, 0, 0, 0, 0, 0 }, { 200, 1, 1, 1, 1, 1 } },
+    { "vicidial_api_log",   { 503, 0, 0, 0, 0, 0 }, { 200, 1, 1, 1, 0, 0 } },
+    { "vicidial_api_urls",  { 503, 0, 0, 0, 0, 0 }, { 200, 1, 1, 1, 1, 0 } },
+};
+
+static struct left rows_left(const char *extension, int status)
+{
+    return (struct left){
+        .status = status,
+        .phones = (int)test_db_count("SELECT COUNT(*) FROM phones WHERE extension='%s'",
+                                     extension),
+        .admin_log = (int)test_db_count("SELECT COUNT(*) FROM vicidial_admin_log WHERE"
+                                        " record_id='%s'", extension),
+        .rebuild = (int)test_db_count("SELECT rebuild_conf_files='Y' FROM servers WHERE"
+                                      " server_ip='" SERVER1 "'"),
+        .api_log = (int)test_db_count("SELECT COUNT(*) FROM vicidial_api_log WHERE"
+                                      " data LIKE '%s|%%'", extension),
+        .api_urls = (int)test_db_count("SELECT COUNT(*) FROM vicidial_api_urls u JOIN"
+                                       " vicidial_api_log l USING (api_id) WHERE"
+                                       " l.data LIKE '%s|%%'", extension),
+    };
+}
+
+/* add_phone for extension stops at the point's table (locked for reading
+ * by the other connection) and its connection is killed there; `kills`
+ * times in all when the daemon writes again on a new connection. */
+static struct left kill_at(const struct write_point *wp, const char *extension, int kills)
+{
+    struct call a;
+    long killed = 0;
+
+    testdb_exec(&scene->db, "UPDATE servers SET rebuild_conf_files='N'");
+    testdb_exec(&locker, "LOCK TABLES %s READ", wp->table);
+    call_start(&a, scene->daemon.port, add_query(extension, extension, ""));
+    for (int k = 0; k < kills; k++) {
+        double t0 = now_s();
+        long id = 0;
+        /* The first wait is the request's; later ones its writes again. */
+        while (!a.done && !(id = strtol(blocked_ids(), NULL, 10))) {
+            ck_assert_msg(now_s() - t0 < 20.0, "add_phone never came to wait on %s",
+                          wp->table);
+            sleep_ms(10);
+        }
+        if (a.done)
+            break;
+        ck_assert_msg(id != killed, "the killed connection is still waiting");
+        kill_connection(id);
+        killed = id;
+        /* Either an answer, or the same write again on a new connection. */
+        t0 = now_s();
+        while (!a.done && strtol(blocked_ids(), NULL, 10) == 0 && now_s() - t0 < 1.0)
+            sleep_ms(10);
+    }
+    testdb_exec(&locker, "UNLOCK TABLES");
+    call_finish(&a);
+    return rows_left(extension, a.status);
+}
+
+static void expect_left(const struct write_point *wp, struct left got, struct left want)
+{
+    ck_assert_msg(memcmp(&got, &want, sizeof got) == 0,
+                  "[%s] killed at %s: status %d, phones %d, admin log %d, rebuild %d,"
+                  " api log %d, api url %d; expected %d, %d, %d, %d, %d, %d", scene->label,
+                  wp->table, got.status, got.phones, got.admin_log, got.rebuild, got.api_log,
+                  got.api_urls, want.status, want.phones, want.admin_log, want.rebuild,
+                  want.api_log, want.api_urls);
+}
+
+START_TEST(a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs)
+{
+    int innodb = strcmp(scene->engine, "InnoDB") == 0;
+
+    for (size_t i = 0; i < sizeof WRITE_POINTS / sizeof WRITE_POINTS[0]; i++) {
+        const struct write_point *wp = &WRITE_POINTS[i];
+        const char *extension = test_printf("kw%zu", i);
+        struct http_reply r;
+
+        expect_left(wp, kill_at(wp, extension, 1), innodb ? wp->innodb : wp->myisam);
+        expect_locks_free(extension, extension, wp->table);
+        /* Nothing half-written is in the way of the call made again. */
+        r = api_get(add_query(extension, extension, ""));
+        if (test_db_count("SELECT COUNT(*) FROM phones WHERE extension='%s'", extension) == 1 &&
+            strncmp(r.body, "SUCCESS", 7) != 0)
+            ck_assert_str_eq(r.body, test_printf("ERROR: add_phone PHONE ALREADY EXISTS ON THIS"
+                                                 " SERVER: |6666|" SERVER1 "|%s\n", extension));
+        else
+            ck_assert_msg(strncmp(r.body, "SUCCESS", 7) == 0, "[%s] %s again: %s",
+                          scene->label, extension, r.body);
+        ck_assert_int_eq(test_db_count("SELECT COUNT(*) FROM phones WHERE extension='%s'",
+                                       extension), 1);
+        ck_assert_int_eq(test_db_count("SELECT COUNT(*) FROM vicidial_admin_log WHERE"
+                                       " record_id='%s'", extension), 1);
+    }
+}
+END_TEST
+
+START_TEST(myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone)
+{
+    const struct write_point *wp = &WRITE_POINTS[1];    /* the admin log */
+    struct left none_after_the_phone = { 503, 1, 0, 0, 0, 0 };
+    char *log;
+
+    if (strcmp(scene->engine, "MyISAM") != 0)
+        return;     /* InnoDB rolls the phone back: the test above */
+    /* The first write and every write again are killed. */
+    expect_left(wp, kill_at(wp, "kx1", 10), none_after_the_phone);
+    log = daemon_log(&scene->daemon);
+    ck_assert_msg(strstr(log, "add_phone of phone kx1|" SERVER1 " is written, but not its admin"
+                         " log row or the server's rebuild flag"), "no line names the phone");
+    free(log);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("faults");
@@ -560,6 +692,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, innodb_lock_wait_timeouts_leave_no_lock_held);
     tcase_add_test(tc, busy_answer_leaves_the_extension_lock_free);
     tcase_add_test(tc, unique_key_refusal_answers_already_exists_without_an_admin_log_row);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("killed between writes");
+    tcase_add_checked_fixture(tc, faults_setup, faults_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs);
+    tcase_add_test(tc, myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone);
     suite_add_tcase(s, tc);
     return s;
 }
