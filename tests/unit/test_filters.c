@@ -572,6 +572,130 @@ START_TEST(unicode_letter_table_boundaries)
 }
 END_TEST
 
+/* ---- every byte through every field, against api.md 1.3's table ------- */
+
+/* The table of api.md section 1.3 written out again, character by
+ * character, apart from fields.h (which the filters are built from), so
+ * that the two must agree byte for byte. */
+#define DIG "0123456789"
+#define UP "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define LOW "abcdefghijklmnopqrstuvwxyz"
+enum spec_post { AS_IS, DIGITS_ONLY, PLUS_IS_SPACE };
+struct spec_set {
+    const char *name;
+    const char *ascii;      /* every ASCII byte the filter keeps */
+    int letters;            /* non-latin: \p{L} as UTF-8, invalid UTF-8 empties */
+    enum spec_post post;
+};
+static const struct spec_set SPEC_SETS[] = {
+    { "function", "-_" DIG UP LOW, 0, AS_IS },
+    { "format", DIG UP LOW, 0, AS_IS },
+    { "server_ip", "-.:_" DIG UP LOW, 0, AS_IS },
+    { "protocol", DIG UP LOW, 0, AS_IS },
+    { "local_gmt", "-." DIG, 0, AS_IS },
+    { "active", UP, 0, AS_IS },
+    { "delete_phone", UP, 0, AS_IS },
+    { "phone_ring_timeout", DIG, 0, AS_IS },
+    { "delete_vm_after_email", UP LOW, 0, AS_IS },
+    { "DB", DIG, 0, AS_IS },
+    { "user", "-_" DIG UP LOW, 1, AS_IS },
+    { "pass", "-_" DIG UP LOW, 1, AS_IS },
+    { "agent_user", "-_" DIG UP LOW, 1, AS_IS },
+    { "source", DIG UP LOW, 1, AS_IS },
+    { "phone_login", "-_" DIG UP LOW, 1, AS_IS },
+    { "voicemail_id", DIG UP LOW, 1, AS_IS },
+    { "phone_pass", "-_" DIG UP LOW, 1, AS_IS },
+    { "extension", "-_" DIG UP LOW, 1, AS_IS },
+    { "dialplan_number", "*#" DIG UP LOW, 1, AS_IS },
+    { "registration_password", "-_" DIG UP LOW, 1, AS_IS },
+    { "phone_full_name", "- +._" DIG UP LOW, 1, AS_IS },
+    { "outbound_cid", "-_" DIG UP LOW, 1, DIGITS_ONLY },
+    { "phone_context", "-_" DIG UP LOW, 1, AS_IS },
+    { "email", "- '+.:/@%_" DIG UP LOW, 1, PLUS_IS_SPACE },
+    { "admin_user_group", "-_" DIG UP LOW, 1, AS_IS },
+    { "is_webphone", "-_" DIG UP LOW, 1, AS_IS },
+    { "webphone_auto_answer", "-_" DIG UP LOW, 1, AS_IS },
+    { "use_external_server_ip", "-_" DIG UP LOW, 1, AS_IS },
+    { "template_id", "-_" DIG UP LOW, 1, AS_IS },
+    { "on_hook_agent", "-_" DIG UP LOW, 1, AS_IS },
+    { "outbound_alt_cid", DIG UP LOW, 1, AS_IS },
+    { "alias_id", "-_" DIG UP LOW, 1, AS_IS },
+    { "phone_logins", "-,_" DIG UP LOW, 1, AS_IS },
+    { "alias_name", "- +.:/@_" DIG UP LOW, 1, AS_IS },
+    { "delete_alias", UP, 0, AS_IS },
+};
+
+/* What the table says `in` (ASCII context around one byte) becomes. */
+static size_t spec_filter(const struct spec_set *set, int mode, const unsigned char *in,
+                          size_t len, char *out)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (in[i] >= 0x80 && set->letters && mode == NONLATIN)
+            return 0;       /* a lone byte >= 0x80 is never valid UTF-8 */
+        if (in[i] != 0 && in[i] < 0x80 && strchr(set->ascii, in[i]))
+            out[o++] = (char)in[i];
+    }
+    /* The post-processing; no value here can be exactly "---ALL---". */
+    size_t k = 0;
+    for (size_t i = 0; i < o; i++) {
+        if (set->post == DIGITS_ONLY && !(out[i] >= '0' && out[i] <= '9'))
+            continue;
+        out[k++] = set->post == PLUS_IS_SPACE && out[i] == '+' ? ' ' : out[i];
+    }
+    return k;
+}
+
+static const struct spec_set *spec_set_of(const char *name)
+{
+    for (size_t i = 0; i < COUNT(SPEC_SETS); i++)
+        if (strcmp(SPEC_SETS[i].name, name) == 0)
+            return &SPEC_SETS[i];
+    return NULL;
+}
+
+START_TEST(every_byte_through_every_field_in_both_modes_matches_the_spec_table)
+{
+    for (int f = 0; f < FIELD_COUNT; f++) {
+        const char *name = FIELD_NAME[f];
+        const struct spec_set *set = spec_set_of(name);
+
+        ck_assert_msg(set != NULL, "field %s has no row in api.md 1.3's table", name);
+        /* A byte the field keeps, either side of the byte under test. */
+        unsigned char keep = strchr(set->ascii, '1') ? '1' : 'A';
+        for (int mode = LATIN; mode <= NONLATIN; mode++) {
+            for (int b = 0x01; b <= 0xFF; b++) {
+                unsigned char alone[1] = { (unsigned char)b };
+                unsigned char framed[3] = { keep, (unsigned char)b, keep };
+                char want[4];
+                size_t got_len, want_len;
+                char *got;
+
+                want_len = spec_filter(set, mode, alone, 1, want);
+                got = filter_param(name, (const char *)alone, 1, mode, &got_len);
+                ck_assert_msg(got && got_len == want_len && memcmp(got, want, want_len) == 0,
+                              "%s (%s): byte 0x%02X alone gave %zu bytes, want %zu", name,
+                              mode ? "non-latin" : "latin", b, got ? got_len : 0, want_len);
+                free(got);
+
+                want_len = spec_filter(set, mode, framed, 3, want);
+                got = filter_param(name, (const char *)framed, 3, mode, &got_len);
+                ck_assert_msg(got && got_len == want_len && memcmp(got, want, want_len) == 0,
+                              "%s (%s): byte 0x%02X between two '%c' gave \"%.*s\", want"
+                              " \"%.*s\"", name, mode ? "non-latin" : "latin", b, keep,
+                              got ? (int)got_len : 0, got ? got : "", (int)want_len, want);
+                free(got);
+            }
+        }
+    }
+    /* And the table has no row for a field nonagentd does not know. */
+    for (size_t i = 0; i < COUNT(SPEC_SETS); i++)
+        ck_assert_msg(filter_known(SPEC_SETS[i].name), "%s is not filtered",
+                      SPEC_SETS[i].name);
+}
+END_TEST
+
 static Suite *filters_suite(void)
 {
     Suite *s = suite_create("filters");
@@ -625,6 +749,7 @@ static Suite *filters_suite(void)
     tcase_add_test(modes, every_spec_field_is_known);
     tcase_add_test(modes, out_len_may_be_null);
     tcase_add_test(modes, unicode_letter_table_boundaries);
+    tcase_add_test(modes, every_byte_through_every_field_in_both_modes_matches_the_spec_table);
     suite_add_tcase(s, modes);
     return s;
 }
