@@ -447,6 +447,45 @@ START_TEST(right_password_during_lockout_is_lock)
 }
 END_TEST
 
+/* The lockout's window is 900 s from last_login_date (api.md 1.7): 10 s
+ * either side of its edge.  The margin is for a loaded machine (the request
+ * runs some time after the UPDATE); it still tells 900 from 890 or 910. */
+#define LOCKED_FAILURES "UPDATE vicidial_users SET failed_login_count=10, last_login_date=NOW()" \
+    " - INTERVAL %d SECOND WHERE user='6666'"
+#define LOCK_ANSWER "ERROR: Too many login attempts, try again in 15 minutes: |6666|LOCK|\n"
+
+START_TEST(lockout_just_inside_900_seconds_refuses_the_right_password)
+{
+    testdb_exec(&scene->db, LOCKED_FAILURES, 890);
+    expect_add_phone("", LOCK_ANSWER);
+    expect_counters("6666", "10|1|0||aLOCK|");
+}
+END_TEST
+
+START_TEST(lockout_just_inside_900_seconds_answers_a_wrong_password_lock)
+{
+    testdb_exec(&scene->db, LOCKED_FAILURES, 890);
+    expect_add_phone("&pass=wrong", LOCK_ANSWER);
+    expect_counters("6666", "10|1|0||aLOCK|");
+}
+END_TEST
+
+START_TEST(lockout_just_past_900_seconds_lets_the_right_password_in)
+{
+    testdb_exec(&scene->db, LOCKED_FAILURES, 910);
+    expect_add_phone("", ADD_PHONE_OK);
+    expect_counters("6666", "0|0|0|||127.0.0.1");
+}
+END_TEST
+
+START_TEST(lockout_just_past_900_seconds_counts_a_wrong_password_from_one)
+{
+    testdb_exec(&scene->db, LOCKED_FAILURES, 910);
+    expect_add_phone("&pass=wrong", "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
+    expect_counters("6666", "1|1|1|127.0.0.1|aBAD|");
+}
+END_TEST
+
 START_TEST(expired_lockout_lets_the_right_password_in)
 {
     testdb_exec(&scene->db, "UPDATE vicidial_users SET failed_login_count=10,"
@@ -1161,6 +1200,10 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, user_and_plain_password_match_case_insensitively_and_user_is_echoed_as_sent);
     tcase_add_test(tc, right_password_during_lockout_is_lock);
     tcase_add_test(tc, expired_lockout_lets_the_right_password_in);
+    tcase_add_test(tc, lockout_just_inside_900_seconds_refuses_the_right_password);
+    tcase_add_test(tc, lockout_just_inside_900_seconds_answers_a_wrong_password_lock);
+    tcase_add_test(tc, lockout_just_past_900_seconds_lets_the_right_password_in);
+    tcase_add_test(tc, lockout_just_past_900_seconds_counts_a_wrong_password_from_one);
     tcase_add_test(tc, expired_lockout_wrong_password_is_bad_and_restarts_the_count_at_one);
     tcase_add_test(tc, ten_wrong_passwords_then_the_right_one_is_lock);
     tcase_add_test(tc, inactive_user_is_bad);
