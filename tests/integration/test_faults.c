@@ -670,6 +670,142 @@ START_TEST(myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone)
 }
 END_TEST
 
+/* ---- a storm of kills under concurrent add_phone and update_phone ---- */
+
+#define STORM_ROUNDS_MAX 400
+#define STORM_SECONDS 3.0
+#define STORM_ADDS 4        /* add_phone for one login, each its own extension */
+#define STORM_UPDATES 4     /* update_phone to the same login, each on its own server */
+#define STORM_SAME_EXT 2    /* add_phone for one extension, each its own login */
+#define STORM_CALLERS (STORM_ADDS + STORM_UPDATES + STORM_SAME_EXT)
+
+struct storm_caller {
+    pthread_barrier_t *start;
+    unsigned port;
+    char *target;
+    int success, unavailable;
+};
+
+static void *storm_call(void *arg)
+{
+    struct storm_caller *c = arg;
+    struct http_reply r;
+
+    pthread_barrier_wait(c->start);
+    if (http_get(c->port, c->target, &r) == 0 && r.body) {
+        c->success = strncmp(r.body, "SUCCESS: ", 9) == 0;
+        c->unavailable = r.status == 503;
+    }
+    http_reply_free(&r);
+    return NULL;
+}
+
+struct killer {
+    volatile int stop;
+    long own[2];
+    int kills;
+};
+
+/* KILL one of the daemon's connections (the pool's, from the processlist:
+ * every connection to the scene's database but the test's own), again and
+ * again, a few milliseconds apart. */
+static void *kill_loop(void *arg)
+{
+    struct killer *k = arg;
+    struct testdb t;
+
+    testdb_connect(&t);
+    while (!k->stop) {
+        long id = testdb_count(&t, "SELECT IFNULL(MIN(ID), 0) FROM information_schema.PROCESSLIST"
+                               " WHERE DB='%s' AND ID NOT IN (%ld, %ld, CONNECTION_ID()) AND"
+                               " COMMAND <> 'Sleep' ORDER BY RAND() LIMIT 1", scene->dbname,
+                               k->own[0], k->own[1]);
+        /* KILL of a connection that has just gone is an error: ignored. */
+        if (id > 0 && mysql_query(t.conn, test_printf("KILL %ld", id)) == 0)
+            k->kills++;
+        sleep_ms(2);
+    }
+    testdb_close(&t);
+    return NULL;
+}
+
+START_TEST(kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login_and_extension)
+{
+    static struct storm_caller callers[STORM_CALLERS];
+    struct killer k = { .own = { testdb_count(&scene->db, "SELECT CONNECTION_ID()"),
+                                 locker_id() } };
+    pthread_t killer_thread;
+    int rounds = 0, successes = 0, unavailable = 0;
+    double t0 = now_s();
+
+    for (int i = 0; i < STORM_UPDATES; i++)
+        testdb_exec(&scene->db, "INSERT INTO servers SET server_id='storm%d',"
+                    " server_ip='10.1.0.%d', active='Y', local_gmt='-5.00'", i, i + 1);
+    ck_assert_int_eq(pthread_create(&killer_thread, NULL, kill_loop, &k), 0);
+    for (int round = 0; round < STORM_ROUNDS_MAX && now_s() - t0 < STORM_SECONDS; round++) {
+        pthread_t threads[STORM_CALLERS];
+        pthread_barrier_t start;
+        const char *login = test_printf("st%d", round);
+        int login_successes = 0, ext_successes = 0;
+
+        for (int i = 0; i < STORM_UPDATES; i++)
+            seed_phone(test_printf("su%d_%d", round, i), test_printf("10.1.0.%d", i + 1),
+                       test_printf("sul%d_%d", round, i));
+        pthread_barrier_init(&start, NULL, STORM_CALLERS);
+        for (int i = 0; i < STORM_CALLERS; i++) {
+            struct storm_caller *c = &callers[i];
+            const char *q;
+
+            if (i < STORM_ADDS)
+                q = add_query(test_printf("sa%d_%d", round, i), login, "");
+            else if (i < STORM_ADDS + STORM_UPDATES)
+                q = update_query(test_printf("su%d_%d", round, i - STORM_ADDS),
+                                 test_printf("10.1.0.%d", i - STORM_ADDS + 1),
+                                 test_printf("&phone_login=%s", login));
+            else
+                q = add_query(test_printf("sx%d", round), test_printf("sxl%d_%d", round, i), "");
+            memset(c, 0, sizeof *c);
+            c->start = &start;
+            c->port = scene->daemon.port;
+            c->target = test_printf("/vicidial/non_agent_api.php?%s", q);
+            ck_assert_int_eq(pthread_create(&threads[i], NULL, storm_call, c), 0);
+        }
+        for (int i = 0; i < STORM_CALLERS; i++)
+            pthread_join(threads[i], NULL);
+        pthread_barrier_destroy(&start);
+
+        for (int i = 0; i < STORM_CALLERS; i++) {
+            if (i < STORM_ADDS + STORM_UPDATES)
+                login_successes += callers[i].success;
+            else
+                ext_successes += callers[i].success;
+            successes += callers[i].success;
+            unavailable += callers[i].unavailable;
+        }
+        long login_rows = test_db_count("SELECT COUNT(*) FROM phones WHERE login='%s'", login);
+        long ext_rows = test_db_count("SELECT COUNT(*) FROM phones WHERE extension='sx%d'",
+                                      round);
+        ck_assert_msg(login_rows <= 1 && login_successes <= 1,
+                      "[%s] round %d: %ld phones and %d SUCCESS for login %s", scene->label,
+                      round, login_rows, login_successes, login);
+        ck_assert_msg(ext_rows <= 1 && ext_successes <= 1,
+                      "[%s] round %d: %ld phones and %d SUCCESS for extension sx%d",
+                      scene->label, round, ext_rows, ext_successes, round);
+        /* A SUCCESS has its row (a row without one: its answer was lost). */
+        ck_assert_msg(login_rows >= login_successes && ext_rows >= ext_successes,
+                      "[%s] round %d: a SUCCESS without its row", scene->label, round);
+        rounds++;
+    }
+    k.stop = 1;
+    pthread_join(killer_thread, NULL);
+    fprintf(stderr, "%s: %d rounds, %d kills, %d SUCCESS, %d answered 503\n", scene->label,
+            rounds, k.kills, successes, unavailable);
+    ck_assert_msg(successes > 0 && unavailable > 0,
+                  "the storm proved nothing: %d SUCCESS, %d answered 503", successes,
+                  unavailable);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("faults");
@@ -680,6 +816,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, add_phone_killed_holding_its_locks_stops_and_one_phone_has_the_login);
     tcase_add_test(tc, update_phone_killed_holding_its_lock_stops_and_one_phone_has_the_login);
     tcase_add_test(tc, add_and_update_phone_killed_and_not_one_login_twice);
+    tcase_add_test(tc,
+        kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login_and_extension);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("locks after errors");
