@@ -1,11 +1,14 @@
 /*
- * bench/idleconns.c - open N TCP connections to 127.0.0.1:PORT, send
- * nothing, hold them SECONDS, then report how many the server kept open.
- * bench/run.sh reads the daemon's peak RSS while they are held.
+ * bench/idleconns.c - open N TCP connections to 127.0.0.1:PORT, hold them
+ * SECONDS, then report how many the server kept open.  bench/run.sh reads
+ * the daemon's peak RSS while they are held.
  *
- *   idleconns PORT N SECONDS
+ *   idleconns PORT N SECONDS            send nothing
+ *   idleconns PORT N SECONDS request    each sends one keep-alive version
+ *                                       request and reads its answer first,
+ *                                       as a client's pooled connection does
  *
- * Prints: IDLE opened=O failed=F still_open=K held_s=S
+ * Prints: IDLE opened=O failed=F answered=A still_open=K held_s=S
  * Loopback only; N at most 10000, SECONDS at most 60.
  */
 #ifndef _GNU_SOURCE
@@ -23,15 +26,19 @@
 
 int main(int argc, char **argv)
 {
-    int port, n, secs, opened = 0, failed = 0, still = 0;
+    static const char request[] =
+        "GET /vicidial/non_agent_api.php?source=bench&function=version HTTP/1.1\r\n"
+        "Host: 127.0.0.1\r\n\r\n";
+    int port, n, secs, opened = 0, failed = 0, still = 0, answered = 0, send_request;
     int *fds;
     struct sockaddr_in sa;
     struct timespec hold;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: idleconns PORT N SECONDS\n");
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "request") == 0)) {
+        fprintf(stderr, "usage: idleconns PORT N SECONDS [request]\n");
         return 2;
     }
+    send_request = argc == 5;
     port = atoi(argv[1]);
     n = atoi(argv[2]);
     secs = atoi(argv[3]);
@@ -59,8 +66,18 @@ int main(int argc, char **argv)
             continue;
         }
         opened++;
+        if (send_request) {
+            char answer[2048];
+            ssize_t got;
+            if (send(fds[i], request, sizeof request - 1, MSG_NOSIGNAL) ==
+                    (ssize_t)(sizeof request - 1) &&
+                (got = recv(fds[i], answer, sizeof answer - 1, 0)) > 0) {
+                answer[got] = '\0';
+                answered += strncmp(answer, "HTTP/1.1 200", 12) == 0;
+            }
+        }
     }
-    printf("IDLE-OPEN opened=%d\n", opened);
+    printf("IDLE-OPEN opened=%d answered=%d\n", opened, answered);
     fflush(stdout);
 
     hold.tv_sec = secs;
@@ -80,6 +97,7 @@ int main(int argc, char **argv)
         close(fds[i]);
     }
     free(fds);
-    printf("IDLE opened=%d failed=%d still_open=%d held_s=%d\n", opened, failed, still, secs);
+    printf("IDLE opened=%d failed=%d answered=%d still_open=%d held_s=%d\n", opened, failed,
+           answered, still, secs);
     return failed ? 1 : 0;
 }

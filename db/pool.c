@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STMT_CACHE_MAX 96
 #define COL_INITIAL_CAP 256
@@ -140,6 +141,30 @@ static int apply_sql_mode(struct db *db)
     return rc;
 }
 
+/* The server's own reason a connect failed ("Access denied for user ...",
+ * "Can't connect ..."; it never holds the password), on standard error:
+ * once, then again only when it changes or after CONNECT_LOG_REPEAT_S, so
+ * a database that stays down does not flood the log. */
+#define CONNECT_LOG_REPEAT_S 60
+static void log_connect_failure(unsigned err, const char *msg)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char last[256];
+    static time_t last_at;
+    time_t now = time(NULL);
+    int say;
+
+    pthread_mutex_lock(&lock);
+    say = strcmp(last, msg) != 0 || now - last_at >= CONNECT_LOG_REPEAT_S;
+    if (say) {
+        snprintf(last, sizeof last, "%s", msg);
+        last_at = now;
+    }
+    pthread_mutex_unlock(&lock);
+    if (say)
+        fprintf(stderr, "nonagentd: database connect failed: %s (error %u)\n", msg, err);
+}
+
 static int open_connection(struct db *db)
 {
     unsigned ct = params.connect_timeout ? params.connect_timeout : 2;
@@ -165,6 +190,7 @@ static int open_connection(struct db *db)
                             params.pass, params.name, socket ? 0 : params.port,
                             socket, CLIENT_FOUND_ROWS)) {
         set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+        log_connect_failure(db->err, db->errmsg);
         mysql_close(db->conn);
         db->conn = NULL;
         atomic_fetch_add(&stat_connect_failures, 1);
@@ -313,6 +339,13 @@ static int bind_and_execute(struct db *db, MYSQL_STMT *st, const struct db_arg *
     return 0;
 }
 
+static long long monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Prepare (cached) and execute, with one retry on a new connection when the
  * old one turned out dead and nothing has been written yet. */
 static enum db_status run(struct db *db, const char *sql, const struct db_arg *args,
@@ -325,6 +358,7 @@ static enum db_status run(struct db *db, const char *sql, const struct db_arg *a
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         MYSQL_STMT *st;
+        long long began = monotonic_ms();
 
         if (!db->conn && open_connection(db) != 0)
             return DB_DOWN;
@@ -347,6 +381,11 @@ static enum db_status run(struct db *db, const char *sql, const struct db_arg *a
             return DB_DOWN;
         }
         drop_connection(db);
+        /* A server that went away fails at once; one that stopped answering
+         * fails after the read timeout, and asking again would only double
+         * the wait past --db-timeout. */
+        if (monotonic_ms() - began >= (long long)(params.rw_timeout ? params.rw_timeout : 30) * 500)
+            return DB_DOWN;
     }
     return DB_DOWN;
 }

@@ -117,7 +117,7 @@ static const char USAGE[] =
     "  --max-body BYTES    largest POST body, 1024-67108864 (default 1048576);\n"
     "                      a larger one gets 413\n"
     "  --max-header BYTES  memory for a request line plus headers,\n"
-    "                      4096-1048576 (default 32768); more gets 414/431\n"
+    "                      4096-1048576 (default 20480); more gets 414/431\n"
     "  --lock-wait S       seconds add_phone waits for a contested extension\n"
     "                      or login, 1-300 (default 10)\n"
     "  --redact-url-pass   store pass=XXXX instead of the password in\n"
@@ -183,7 +183,7 @@ static void set_defaults(struct config *c)
     c->connection_timeout = 30;
     c->request_timeout = 10;
     c->max_body = 1024 * 1024;
-    c->max_header = 32 * 1024;
+    c->max_header = 20 * 1024;   /* libmicrohttpd touches all of it per kept connection */
     c->lock_wait = 10;
     c->redact_url_pass = 0;
     c->stop_timeout = 10;

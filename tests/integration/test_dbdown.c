@@ -25,6 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -267,6 +270,8 @@ static void cleanup(void)
 {
     if (getpid() != owner || !server_started)
         return;
+    if (server_pid > 0)
+        kill(server_pid, SIGCONT);      /* a freeze test may have failed midway */
     if (daemon_.pid > 0)
         daemon_stop(&daemon_);
     run_harness("stop");
@@ -545,6 +550,162 @@ START_TEST(no_success_was_given_for_a_phone_that_is_not_in_the_table)
 }
 END_TEST
 
+/* ---- a frozen database ------------------------------------------------ */
+
+/* The daemon's --db-timeout (its default). */
+#define DB_TIMEOUT 3
+
+/* target answers 503 within the database timeout (plus slack for a loaded
+ * machine: the bound is the point, not the speed). */
+static void expect_unavailable_within_the_timeout(const char *target)
+{
+    struct http_reply r;
+    double t0 = now_s(), took;
+
+    http_get(daemon_.port, target, &r);
+    took = now_s() - t0;
+    ck_assert_msg(r.status == 503, "%s while the database is frozen: status %d (body \"%s\")",
+                  target, r.status, r.body ? r.body : "");
+    ck_assert_msg(took < DB_TIMEOUT + 2.0, "%s took %.2f s with the database frozen"
+                  " (--db-timeout %d)", target, took, DB_TIMEOUT);
+    http_reply_free(&r);
+}
+
+START_TEST(every_function_answers_503_within_the_db_timeout_while_the_database_is_frozen)
+{
+    char target[1024];
+    struct http_reply r;
+    double t0;
+    int status = 0;
+
+    database_up();
+    /* Every worker holds a connection to the server before it freezes. */
+    for (int i = 0; i < 8; i++) {
+        http_get(daemon_.port, API "?function=version", &r);
+        http_reply_free(&r);
+    }
+    ck_assert_int_eq(kill(server_pid, SIGSTOP), 0);
+    add_phone_query(target, sizeof target, "55002", "add_phone");
+    expect_unavailable_within_the_timeout(API "?function=version");
+    expect_unavailable_within_the_timeout("/healthz");
+    expect_unavailable_within_the_timeout(target);
+    expect_unavailable_within_the_timeout(API "?function=version");
+    expect_unavailable_within_the_timeout("/healthz");
+    ck_assert_int_eq(kill(server_pid, SIGCONT), 0);
+    /* and back to normal once it thaws */
+    for (t0 = now_s(); status != 200 && now_s() - t0 < 10; sleep_ms(100)) {
+        http_get(daemon_.port, API "?function=version", &r);
+        status = r.status;
+        http_reply_free(&r);
+    }
+    ck_assert_msg(status == 200, "version after the database thawed: status %d", status);
+}
+END_TEST
+
+/* The end of a log, short enough for a failure message. */
+static const char *log_tail(const char *log)
+{
+    size_t len = strlen(log);
+    return len > 600 ? log + len - 600 : log;
+}
+
+static long count_in(const char *text, const char *needle)
+{
+    long n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* A client that hangs up while its answer is being made: the line says the
+ * answer was not delivered (it used to say 503 as if it had been). */
+START_TEST(an_answer_the_client_did_not_receive_is_logged_undelivered)
+{
+    static const char req[] = "GET " API "?function=version HTTP/1.1\r\n"
+                              "Host: x\r\n\r\n";
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)daemon_.port) };
+    struct linger reset = { 1, 0 };
+    struct http_reply r;
+    char *log = daemon_log(&daemon_);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    long sent_before = count_in(log, " version DBDOWN 503 ");
+
+    database_up();
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(kill(server_pid, SIGSTOP), 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(send(fd, req, sizeof req - 1, MSG_NOSIGNAL), (ssize_t)(sizeof req - 1));
+    sleep_ms(300);
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    close(fd);                          /* a reset, while the worker waits */
+    sleep_ms((DB_TIMEOUT + 1) * 1000);
+    kill(server_pid, SIGCONT);
+    for (int i = 0; i < 50; i++) {
+        free(log);
+        log = daemon_log(&daemon_);
+        if (strstr(log, " undelivered\n"))
+            break;
+        sleep_ms(100);
+    }
+    ck_assert_msg(strstr(log, " version DBDOWN 499 ") && strstr(log, "us undelivered\n"),
+                  "no undelivered line in the log, which ends:\n%s", log_tail(log));
+    ck_assert_msg(count_in(log, " version DBDOWN 503 ") == sent_before,
+                  "the undelivered answer logged as sent");
+    free(log);
+    http_get(daemon_.port, API "?function=version", &r);
+    http_reply_free(&r);
+}
+END_TEST
+
+#define WRONG_PASS "Wr0ng-Secret-77"
+
+/* A second daemon with a password the server refuses (root has none).  By
+ * hand: daemon_start waits for a healthy /healthz, which never comes. */
+static void start_with_wrong_password(struct daemon *d)
+{
+    const char *bin = getenv("NONAGENTD_BIN");
+    char listen[64];
+
+    memset(d, 0, sizeof *d);
+    d->port = daemon_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", d->port);
+    snprintf(d->log_path, sizeof d->log_path, "%.400s/dbdown-wrong-password.log", main_dir);
+    d->pid = fork();
+    ck_assert_int_ge(d->pid, 0);
+    if (d->pid == 0) {
+        int out = open(d->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, STDERR_FILENO);
+        execl(bin, bin, "--listen", listen, "--db-socket", db.socket, "--db-user", "root",
+              "--db-pass", WRONG_PASS, "--db-name", DB_NAME, (char *)NULL);
+        _exit(127);
+    }
+}
+
+START_TEST(a_wrong_database_password_logs_the_servers_reason_never_the_password)
+{
+    struct daemon wrong;
+    struct http_reply r = { 0 };
+    char *log;
+
+    database_up();
+    start_with_wrong_password(&wrong);
+    for (int i = 0; i < 100; i++) {
+        http_reply_free(&r);
+        if (http_get(wrong.port, API "?function=version", &r) == 0 && r.status != 0)
+            break;
+        sleep_ms(100);
+    }
+    ck_assert_int_eq(r.status, 503);
+    http_reply_free(&r);
+    ck_assert_int_eq(daemon_stop(&wrong), 0);
+    log = daemon_log(&wrong);
+    ck_assert_msg(strstr(log, "nonagentd: database connect failed: Access denied for user 'root'@"),
+                  "the server's reason is not in the log, which ends:\n%s", log_tail(log));
+    ck_assert_msg(!strstr(log, WRONG_PASS), "the password is in the log");
+    free(log);
+}
+END_TEST
+
 static Suite *dbdown_suite(void)
 {
     Suite *s = suite_create("dbdown");
@@ -557,6 +718,9 @@ static Suite *dbdown_suite(void)
     tcase_add_test(tc, daemon_answers_normally_again_within_seconds_of_the_database_returning);
     tcase_add_test(tc, add_phone_racing_the_shutdown_never_claims_a_phone_it_did_not_store);
     tcase_add_test(tc, no_success_was_given_for_a_phone_that_is_not_in_the_table);
+    tcase_add_test(tc, every_function_answers_503_within_the_db_timeout_while_the_database_is_frozen);
+    tcase_add_test(tc, an_answer_the_client_did_not_receive_is_logged_undelivered);
+    tcase_add_test(tc, a_wrong_database_password_logs_the_servers_reason_never_the_password);
     suite_add_tcase(s, tc);
     return s;
 }
