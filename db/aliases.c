@@ -2,6 +2,7 @@
  * aliases.c - every statement that touches phones_alias.
  */
 #include "db/aliases.h"
+#include "db/widths.h"
 
 #include <mysqld_error.h>
 

@@ -6,7 +6,6 @@
 
 #include "db/pool.h"
 
-enum { W_ALIAS_ID = 20, W_ALIAS_NAME = 50, W_LOGINS_LIST = 255 };
 
 enum db_status alias_count(struct db *db, const char *alias_id, long long *count);
 

@@ -2,7 +2,7 @@
  * locks.c - named locks for phone provisioning (see locks.h).
  */
 #include "db/locks.h"
-#include "db/phones.h"
+#include "db/widths.h"
 
 #include <stdio.h>
 #include <stdlib.h>

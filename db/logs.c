@@ -12,6 +12,9 @@
 
 #include <mysqld_error.h>
 
+#include "db/widths.h"
+#include "util/utf8.h"
+
 static const char SQL_ADMIN_LOG[] =
     "INSERT INTO vicidial_admin_log SET event_date=?, user=?, ip_address=?,"
     " event_section=?, event_type=?, record_id=?, event_code=?, event_sql=?,"
@@ -50,9 +53,6 @@ static const char SQL_API_LOG_RESOLVING[] =
 static const char SQL_API_URL[] =
     "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 
-#define TEXT_WIDTH 65535u          /* TEXT holds 65,535 bytes */
-#define MEDIUMTEXT_WIDTH 16777215u
-
 /* Log columns are written even when a value is missing: NULL becomes ''. */
 static struct db_arg cut(const char *s, size_t width)
 {
@@ -66,24 +66,20 @@ static struct db_arg cut_bytes(const char *s, size_t max)
     if (!s)
         s = "";
     len = strlen(s);
-    if (len > max) {
-        len = max;
-        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
-            len--;   /* never split a UTF-8 character */
-    }
-    return (struct db_arg){ s, len };
+    return (struct db_arg){ s, utf8_prefix_bytes(s, len, max) };
 }
 
 enum db_status admin_log_insert(struct db *db, const struct admin_log *l, int unless_there)
 {
     struct db_arg a[] = {
-        DB_STR(l->event_date), cut(l->user, 20), cut(l->ip_address, 15),
-        cut(l->event_section, 30), DB_STR(l->event_type), cut(l->record_id, 50),
-        cut(l->event_code, 255), cut_bytes(l->event_sql, MEDIUMTEXT_WIDTH),
-        cut_bytes(l->event_notes, MEDIUMTEXT_WIDTH),
+        DB_STR(l->event_date), cut(l->user, W_ADMIN_USER), cut(l->ip_address, W_ADMIN_IP),
+        cut(l->event_section, W_ADMIN_SECTION), DB_STR(l->event_type),
+        cut(l->record_id, W_ADMIN_RECORD_ID),
+        cut(l->event_code, W_ADMIN_CODE), cut_bytes(l->event_sql, W_ADMIN_SQL),
+        cut_bytes(l->event_notes, W_ADMIN_NOTES),
         /* the row's key, for SQL_ADMIN_LOG_MISSING */
-        cut(l->record_id, 50), DB_STR(l->event_date), cut(l->user, 20),
-        DB_STR(l->event_type), cut(l->event_code, 255),
+        cut(l->record_id, W_ADMIN_RECORD_ID), DB_STR(l->event_date), cut(l->user, W_ADMIN_USER),
+        DB_STR(l->event_type), cut(l->event_code, W_ADMIN_CODE),
     };
     unsigned long long affected = 0;
     enum db_status s;
@@ -123,13 +119,13 @@ static enum db_status find_or_add(struct db *db, const char *find_sql, const cha
 enum db_status webserver_id(struct db *db, const char *webserver, const char *hostname,
                             unsigned long long *id)
 {
-    struct db_arg a[] = { cut(webserver, 125), cut(hostname, 125) };
+    struct db_arg a[] = { cut(webserver, W_WEBSERVER), cut(hostname, W_HOSTNAME) };
     return find_or_add(db, SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, a, 2, id);
 }
 
 enum db_status url_id(struct db *db, const char *url, unsigned long long *id)
 {
-    struct db_arg a[] = { cut(url, 250) };
+    struct db_arg a[] = { cut(url, W_URL) };
     return find_or_add(db, SQL_URL_FIND, SQL_URL_ADD, a, 1, id);
 }
 
@@ -137,7 +133,7 @@ enum db_status log_target_ids(struct db *db, const char *webserver, const char *
                               const char *url, unsigned long long *ws_id,
                               unsigned long long *u_id)
 {
-    struct db_arg a[] = { cut(webserver, 125), cut(hostname, 125), cut(url, 250) };
+    struct db_arg a[] = { cut(webserver, W_WEBSERVER), cut(hostname, W_HOSTNAME), cut(url, W_URL) };
     struct db_row row;
     int found = 0;
     int have_ws = 0, have_url = 0;
@@ -169,10 +165,11 @@ enum db_status api_log_insert(struct db *db, const struct api_log *l,
     snprintf(webserver, sizeof webserver, "%llu", l->webserver);
     snprintf(api_url, sizeof api_url, "%llu", l->api_url);
     struct db_arg a[] = {
-        cut(l->user, 20), cut(l->agent_user, 20), cut(l->function, 20),
-        cut(l->value, 255), cut(l->result, 10), cut(l->result_reason, 255),
-        cut(l->source, 20), cut_bytes(l->data, TEXT_WIDTH), DB_STR(l->api_date),
-        cut(l->run_time, 20), DB_STR(webserver), DB_STR(api_url),
+        cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
+        cut(l->function, W_API_FUNCTION), cut(l->value, W_API_VALUE),
+        cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
+        cut(l->source, W_API_SOURCE), cut_bytes(l->data, W_API_DATA), DB_STR(l->api_date),
+        cut(l->run_time, W_API_RUN_TIME), DB_STR(webserver), DB_STR(api_url),
     };
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_API_LOG, a, 12, &affected, api_id);
@@ -185,10 +182,12 @@ enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
                                         int *inserted)
 {
     struct db_arg a[] = {
-        cut(l->user, 20), cut(l->agent_user, 20), cut(l->function, 20),
-        cut(l->value, 255), cut(l->result, 10), cut(l->result_reason, 255),
-        cut(l->source, 20), cut_bytes(l->data, TEXT_WIDTH), DB_STR(l->api_date),
-        cut(l->run_time, 20), cut(webserver, 125), cut(hostname, 125), cut(url, 250),
+        cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
+        cut(l->function, W_API_FUNCTION), cut(l->value, W_API_VALUE),
+        cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
+        cut(l->source, W_API_SOURCE), cut_bytes(l->data, W_API_DATA), DB_STR(l->api_date),
+        cut(l->run_time, W_API_RUN_TIME), cut(webserver, W_WEBSERVER),
+        cut(hostname, W_HOSTNAME), cut(url, W_URL),
     };
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_API_LOG_RESOLVING, a, 13, &affected, api_id);
@@ -202,6 +201,7 @@ enum db_status api_url_insert(struct db *db, unsigned long long api_id,
 {
     char id[24];
     snprintf(id, sizeof id, "%llu", api_id);
-    struct db_arg a[] = { DB_STR(id), cut(remote_ip, 50), cut_bytes(url, MEDIUMTEXT_WIDTH) };
+    struct db_arg a[] = { DB_STR(id), cut(remote_ip, W_API_URLS_IP),
+                          cut_bytes(url, W_API_URLS_URL) };
     return db_exec(db, SQL_API_URL, a, 3, NULL, NULL);
 }

@@ -114,11 +114,11 @@ enum db_status phone_insert(struct db *db, const struct phone_new *p, int *dupli
         db_cut(p->phone_context, W_PHONE_CONTEXT),
         db_cut(p->email, W_EMAIL),
         db_cut(p->user_group, W_USER_GROUP),
-        db_cut(p->is_webphone, 20),
-        db_cut(p->webphone_auto_answer, 20),
-        db_cut(p->use_external_server_ip, 20),
+        db_cut(p->is_webphone, W_IS_WEBPHONE),
+        db_cut(p->webphone_auto_answer, W_WEBPHONE_AUTO_ANSWER),
+        db_cut(p->use_external_server_ip, W_USE_EXTERNAL_SERVER_IP),
         db_cut(p->template_id, W_TEMPLATE_ID),
-        db_cut(p->on_hook_agent, 20),
+        db_cut(p->on_hook_agent, W_ON_HOOK_AGENT),
     };
     unsigned long long affected = 0;
     enum db_status s = db_exec(db, SQL_INSERT, a, (int)(sizeof a / sizeof a[0]), &affected, NULL);
@@ -167,10 +167,11 @@ enum db_status phone_update(struct db *db, const char *extension, const char *se
         db_cut(c->conf_secret, W_CONF_SECRET), db_cut(c->fullname, W_FULLNAME),
         db_cut(c->phone_context, W_PHONE_CONTEXT), db_cut(c->email, W_EMAIL),
         db_cut(c->local_gmt, W_LOCAL_GMT), db_cut(c->user_group, W_USER_GROUP),
-        db_cut(c->outbound_alt_cid, 20), DB_STR(c->phone_ring_timeout),
-        DB_STR(c->delete_vm_after_email), db_cut(c->is_webphone, 20),
-        db_cut(c->webphone_auto_answer, 20), db_cut(c->use_external_server_ip, 20),
-        db_cut(c->template_id, W_TEMPLATE_ID), db_cut(c->on_hook_agent, 20),
+        db_cut(c->outbound_alt_cid, W_OUTBOUND_ALT_CID), DB_STR(c->phone_ring_timeout),
+        DB_STR(c->delete_vm_after_email), db_cut(c->is_webphone, W_IS_WEBPHONE),
+        db_cut(c->webphone_auto_answer, W_WEBPHONE_AUTO_ANSWER),
+        db_cut(c->use_external_server_ip, W_USE_EXTERNAL_SERVER_IP),
+        db_cut(c->template_id, W_TEMPLATE_ID), db_cut(c->on_hook_agent, W_ON_HOOK_AGENT),
         db_cut(extension, W_EXTENSION), DB_STR(server_ip),
     };
     return db_exec(db, SQL_UPDATE, a, (int)(sizeof a / sizeof a[0]), matched, NULL);

@@ -5,14 +5,7 @@
 #define NONAGENTD_DB_PHONES_H
 
 #include "db/pool.h"
-
-/* Column widths of the phones columns add_phone writes (schema.md 1). */
-enum {
-    W_EXTENSION = 100, W_DIALPLAN = 20, W_VOICEMAIL = 10, W_LOGIN = 15,
-    W_PASS = 100, W_SERVER_IP = 15, W_CONF_SECRET = 100, W_FULLNAME = 50,
-    W_LOCAL_GMT = 6, W_OUTBOUND_CID = 20, W_PHONE_CONTEXT = 20, W_EMAIL = 100,
-    W_USER_GROUP = 20, W_TEMPLATE_ID = 15
-};
+#include "db/widths.h"
 
 enum db_status phone_extension_count(struct db *db, const char *extension,
                                      const char *server_ip, long long *count);

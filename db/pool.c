@@ -524,18 +524,3 @@ const char *db_last_error(struct db *db)
 {
     return db ? db->errmsg : "no connection";
 }
-
-size_t db_width(const char *s, size_t len, size_t chars)
-{
-    size_t i = 0, n = 0;
-
-    while (i < len && n < chars) {
-        unsigned char c = (unsigned char)s[i];
-        size_t step = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-        if (i + step > len)
-            step = len - i;
-        i += step;
-        n++;
-    }
-    return i;
-}

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 enum db_status { DB_OK = 0, DB_ERROR = -1, DB_DOWN = -2 };
 
 struct db_params {
@@ -129,17 +131,13 @@ enum db_status db_alive(struct db *db);
 unsigned db_last_errno(struct db *db);
 const char *db_last_error(struct db *db);
 
-/* Truncate s to at most `chars` UTF-8 characters (a VARCHAR(chars)
- * column's width); returns the byte length to store. */
-size_t db_width(const char *s, size_t len, size_t chars);
-
 /* s bound as a VARCHAR(width) column stores it: cut to width characters
  * (NULL stays SQL NULL). */
 static inline struct db_arg db_cut(const char *s, size_t width)
 {
     if (!s)
         return (struct db_arg){ NULL, 0 };
-    return (struct db_arg){ s, db_width(s, strlen(s), width) };
+    return (struct db_arg){ s, utf8_prefix_chars(s, strlen(s), width) };
 }
 
 #endif

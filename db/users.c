@@ -8,6 +8,7 @@
  * case-insensitive: nonagentd relies on that instead of folding case itself.
  */
 #include "db/users.h"
+#include "db/widths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,11 +137,9 @@ enum db_status user_note_ipblock(struct db *db, const char *user)
 
 /* last_ip is VARCHAR(15): an IPv6 address is cut, as VICIdial's
  * non-strict servers store it. */
-#define LAST_IP_CHARS 15
-
 enum db_status user_note_login(struct db *db, const char *user, const char *ip)
 {
-    struct db_arg a[] = { db_cut(ip, LAST_IP_CHARS), DB_STR(user) };
+    struct db_arg a[] = { db_cut(ip, W_USER_LAST_IP), DB_STR(user) };
     return db_exec(db, SQL_NOTE_LOGIN, a, 2, NULL, NULL);
 }
 
@@ -152,7 +151,7 @@ enum db_status user_note_login(struct db *db, const char *user, const char *ip)
  * difference in case is still written. */
 int user_login_noted(const struct api_user *u, const char *ip)
 {
-    struct db_arg cut = db_cut(ip, LAST_IP_CHARS);
+    struct db_arg cut = db_cut(ip, W_USER_LAST_IP);
 
     return u->login_stamped_now && strlen(u->last_ip) == cut.len &&
            memcmp(u->last_ip, ip, cut.len) == 0;

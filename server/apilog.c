@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "db/logs.h"
+#include "util/utf8.h"
 
 static const char SCRIPT_NAME[] = "/vicidial/non_agent_api.php";
 
@@ -23,51 +24,6 @@ static const char *host_name(void)
     if (!name[0] && gethostname(name, sizeof name - 1) != 0)
         snprintf(name, sizeof name, "X");
     return name;
-}
-
-/* Length of the valid UTF-8 character of at most 3 bytes at s, or 0. */
-static size_t utf8_char_len(const unsigned char *s, size_t left)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF && left >= 2 && (s[1] & 0xC0) == 0x80)
-        return 2;
-    if (s[0] >= 0xE0 && s[0] <= 0xEF && left >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
-        unsigned cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-        if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF))
-            return 3;
-    }
-    return 0;
-}
-
-char *apilog_storable(const char *s, size_t len)
-{
-    char *out = malloc(len + 1);
-    size_t o = 0;
-
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < len;) {
-        size_t n = utf8_char_len((const unsigned char *)s + i, len - i);
-        if (n == 0) {
-            out[o++] = '?';
-            i++;
-            /* skip the continuation bytes of the character we replaced */
-            while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-                i++;
-            continue;
-        }
-        if (n == 1 && s[i] == '\0') {
-            i++;            /* NUL bytes never reach a column */
-            continue;
-        }
-        memcpy(out + o, s + i, n);
-        o += n;
-        i += n;
-    }
-    out[o] = '\0';
-    return out;
 }
 
 /* apiPAGE: scheme, SERVER_NAME, the port unless 80 or 443, SCRIPT_NAME. */
@@ -159,7 +115,7 @@ char *apilog_url(const struct request *r)
 
 static char *storable_str(const char *s)
 {
-    return apilog_storable(s, strlen(s));
+    return utf8_mb3_storable(s, strlen(s));
 }
 
 enum db_status apilog_write(struct request *r, const char *result, const char *reason,

@@ -17,9 +17,4 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
  * in).  malloc'd. */
 char *apilog_url(const struct request *r);
 
-/* Make s storable in a utf8mb3 column whatever the sql_mode: invalid UTF-8
- * and 4-byte characters become '?', as a non-strict server stores them.
- * malloc'd. */
-char *apilog_storable(const char *s, size_t len);
-
 #endif

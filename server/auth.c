@@ -150,7 +150,7 @@ const char *auth_user(struct request *r)
                 return NULL;
         }
     } else if (r->login_checked) {
-        found = r->pre.login_found;     /* read with the settings */
+        found = r->login_found;         /* read with the settings */
     } else if (user_auth_row(r->db, r->user, pass, 0, lock_before, &r->api_user, &found)
                != DB_OK) {
         return NULL;

@@ -69,6 +69,7 @@ static struct outcome coffee(const struct request *r)
 /* settings -> filter -> version / coffee -> authenticate -> the function. */
 static struct outcome run_preamble(struct request *r)
 {
+    struct preamble pre;
     const char *auth_key;
 
     /* Filter as latin (VICIdial's default) and make the first read: the
@@ -82,15 +83,18 @@ static struct outcome run_preamble(struct request *r)
     /* function's filter is the same in both modes: known already. */
     int before_login = strcmp(r->function, "version") == 0 || is_coffee(r->function);
     if (preamble_read(r->db, !before_login, r->user, request_field(r, FIELD_pass),
-                      auth_lock_before(), request_field(r, FIELD_server_ip), &r->pre) != DB_OK)
+                      auth_lock_before(), request_field(r, FIELD_server_ip), &pre) != DB_OK)
         return outcome_db_down();
-    r->settings = r->pre.settings;
+    r->settings = pre.settings;
     if (r->settings.use_non_latin && request_filter_fields(r) != 0)
         return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
-    r->login_checked = r->pre.settings_found && !r->settings.use_non_latin &&
+    r->login_checked = pre.settings_found && !r->settings.use_non_latin &&
                        r->settings.pass_hash_enabled <= 0;
-    if (r->login_checked)
-        r->api_user = r->pre.api_user;
+    r->login_found = r->login_checked && pre.login_found;
+    if (r->login_found)
+        r->api_user = pre.api_user;
+    r->server_checked = pre.servers_read;
+    r->server_found = pre.server_found;
     if (strcmp(r->function, "version") == 0)
         return api_version(r);
     if (is_coffee(r->function))

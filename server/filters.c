@@ -2,9 +2,9 @@
  * filters.c - VICIdial's per-field input filters (api.md section 1.3).
  *
  * Owns how the characters of each API parameter survive, in latin and
- * non-latin mode (the rows are fields.h's REQUEST_FIELDS), and the two post-processing quirks (outbound_cid
- * to digits, '+' to space in email).  Filters only ever delete; nothing here
- * rejects a request.
+ * non-latin mode (the rows are fields.h's REQUEST_FIELDS), and the two
+ * post-processing quirks (outbound_cid to digits, '+' to space in email).
+ * Filters only ever delete; nothing here rejects a request.
  */
 #include "server/filters.h"
 
@@ -13,6 +13,7 @@
 
 #include "server/fields.h"
 #include "server/unicode_letters.h"
+#include "util/utf8.h"
 
 struct rule {
     const char *marks; /* allowed punctuation besides the classes */
@@ -71,47 +72,6 @@ static int keeps_ascii(const struct rule *r, unsigned c)
     return strchr(r->marks, (int)c) != NULL;
 }
 
-/*
- * Decode one UTF-8 sequence from s[0..n), n >= 1.  Returns its length and
- * sets *cp, or returns 0 for anything PCRE calls invalid: a stray
- * continuation byte, a truncated sequence, an overlong form, a surrogate,
- * or a code point above U+10FFFF.
- */
-static size_t decode_utf8(const unsigned char *s, size_t n, unsigned *cp)
-{
-    static const unsigned min_cp[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-    unsigned c = s[0];
-    size_t len;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min_cp[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* Byte filter: latin mode, and every row without LETTERS in both modes.
  * Non-ASCII bytes are simply deleted. */
 static size_t keep_ascii(const struct rule *r, const unsigned char *in,
@@ -134,7 +94,7 @@ static size_t keep_unicode(const struct rule *r, const unsigned char *in,
 
     for (size_t i = 0; i < len;) {
         unsigned cp;
-        size_t step = decode_utf8(in + i, len - i, &cp);
+        size_t step = utf8_decode(in + i, len - i, &cp);
 
         if (step == 0)
             return 0;

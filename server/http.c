@@ -41,13 +41,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "server/apilog.h"
 #include "server/dispatch.h"
 #include "server/listener.h"
 #include "server/metrics.h"
 #include "server/reqlog.h"
 #include "server/request.h"
 #include "server/workers.h"
+#include "util/utf8.h"
 
 #define API_PATH "/vicidial/non_agent_api.php"
 /* Default workers per core: each spends most of a request waiting on the
@@ -68,8 +68,8 @@ struct http_req {
     enum body_kind body_kind;
     int started;                /* the header call has been seen */
     int too_large;
-    char *body;
-    size_t body_len, body_cap;
+    struct buf body;            /* an urlencoded body, as received */
+    size_t body_len;            /* body bytes received, kept or not */
     struct MHD_PostProcessor *pp;
     int field_kept;             /* the multipart field being read was added */
     struct request req;
@@ -322,7 +322,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         MHD_destroy_post_processor(h->pp);
     buf_free(&h->resp.body);
     request_free(&h->req);
-    free(h->body);
+    buf_free(&h->body);
     free(h->uri);
     free(h);
     *con_cls = NULL;
@@ -383,28 +383,6 @@ static enum MHD_Result on_multipart_field(void *cls, enum MHD_ValueKind kind, co
     return params_extend_last(&h->req.post, data, size) == 0 ? MHD_YES : MHD_NO;
 }
 
-static int append_body(struct http_req *h, const char *data, size_t size)
-{
-    if (h->body_len + size > cfg->max_body) {
-        h->too_large = 1;
-        return 0;
-    }
-    if (h->body_len + size + 1 > h->body_cap) {
-        size_t cap = h->body_cap ? h->body_cap * 2 : 4096;
-        while (cap < h->body_len + size + 1)
-            cap *= 2;
-        char *p = realloc(h->body, cap);
-        if (!p)
-            return -1;
-        h->body = p;
-        h->body_cap = cap;
-    }
-    memcpy(h->body + h->body_len, data, size);
-    h->body_len += size;
-    h->body[h->body_len] = '\0';
-    return 0;
-}
-
 static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
 {
     struct request *r = &h->req;
@@ -429,7 +407,7 @@ static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
     r->server_port = server_listen_port;
     /* The Host header goes into the API log's tables: keep it storable
      * (an invalid UTF-8 byte becomes '?', as a non-strict server stores it). */
-    char *host_clean = apilog_storable(host ? host : "", host ? strlen(host) : 0);
+    char *host_clean = utf8_mb3_storable(host ? host : "", host ? strlen(host) : 0);
     snprintf(r->server_name, sizeof r->server_name, "%s", host_clean ? host_clean : "");
     free(host_clean);
     char *colon = NULL;
@@ -527,8 +505,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
         const char *q = strchr(h->uri, '?');
         h->req.query = q ? q + 1 : "";
         if (params_parse_urlencoded(&h->req.get, h->req.query, strlen(h->req.query)) != 0 ||
-            (h->body_kind == BODY_URLENCODED && h->body &&
-             params_parse_urlencoded(&h->req.post, h->body, h->body_len) != 0))
+            (h->body_kind == BODY_URLENCODED && h->body.data &&
+             params_parse_urlencoded(&h->req.post, h->body.data, h->body.len) != 0))
             return answer_plain(conn, h, method, 500, "ERROR: OUT OF MEMORY\n", "OOM");
         h->req.lock_wait = cfg->lock_wait;
         h->req.redact_url_pass = cfg->redact_url_pass;
@@ -630,7 +608,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             h->body_len += size;
             return MHD_post_process(h->pp, upload_data, size) == MHD_YES ? MHD_YES : MHD_NO;
         }
-        return append_body(h, upload_data, size) == 0 ? MHD_YES : MHD_NO;
+        h->body_len += size;
+        buf_append(&h->body, upload_data, size);
+        return h->body.oom ? MHD_NO : MHD_YES;
     }
     set_deadline(h->conn_state, 0);     /* received whole: now it is ours to answer */
     if (h->route == ROUTE_NOT_FOUND)

@@ -4,7 +4,8 @@
  * http.c fills the transport part (who asked, what they sent); the
  * preamble in dispatch.c adds the settings, the filtered fields and the
  * authenticated user; an API function reads all of that and decides the
- * answer (server/respond.h), which respond() writes into the response.  Nothing here knows about libmicrohttpd.
+ * answer (server/respond.h), which respond() writes into the response.
+ * Nothing here knows about libmicrohttpd.
  */
 #ifndef NONAGENTD_REQUEST_H
 #define NONAGENTD_REQUEST_H
@@ -12,26 +13,13 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "server/buf.h"
 #include "server/fields.h"
 #include "server/params.h"
 #include "db/pool.h"
 #include "db/preamble.h"
 #include "db/settings.h"
 #include "db/users.h"
-
-/* A growable byte buffer for the response body. */
-struct buf {
-    char *data;
-    size_t len, cap;
-    int oom;            /* an append failed: the body is incomplete */
-};
-
-void buf_append(struct buf *b, const char *s, size_t len);
-void buf_puts(struct buf *b, const char *s);
-void buf_printf(struct buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void buf_reset(struct buf *b);
-void buf_free(struct buf *b);
 
 struct response {
     int status;                 /* HTTP status, 200 unless said otherwise */
@@ -69,8 +57,11 @@ struct request {
     const char *user;           /* filtered, as the client spelled it */
     const char *source;
     struct api_user api_user;
-    struct preamble pre;        /* the first read (db/preamble.h) */
-    int login_checked;          /* pre answered the login test */
+    /* what the first read (db/preamble.h) already answered */
+    int login_checked;          /* the plain-password login test was made, */
+    int login_found;            /* and passed (api_user is its row) */
+    int server_checked;         /* whether a servers row has server_ip, */
+    int server_found;           /* and the answer */
 };
 
 /* Set the arrival clock (http.c calls it as the request arrives). */
@@ -91,6 +82,13 @@ static inline const char *request_field(const struct request *r, enum field_id i
 {
     return r->nfields ? r->fields[id].value : "";
 }
+
+/* A request made of a query string alone, its fields filtered in latin or
+ * non-latin mode, with no transport and no database: what a dry run needs
+ * to put one request's fields through the filters and the phone rules
+ * (server/api/phone_rules.h) without a server.  0, or -1 when out of
+ * memory; request_free() it either way. */
+int request_from_query(struct request *r, const char *query, int non_latin);
 
 void request_free(struct request *r);
 

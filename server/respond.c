@@ -90,6 +90,14 @@ struct outcome outcome_db_down(void)
     return (struct outcome){ .answer = ANSWER_DB_DOWN, .status = 503, .result = "DBDOWN" };
 }
 
+struct outcome outcome_unlocked(struct outcome o, enum db_status released)
+{
+    if (released == DB_OK || o.answer == ANSWER_DB_DOWN)
+        return o;
+    free(o.owned);
+    return outcome_db_down();
+}
+
 static void login_refused(struct request *r, const char *auth_key, struct buf *body)
 {
     if (strcmp(auth_key, "LOCK") == 0)

@@ -55,6 +55,11 @@ struct outcome outcome_success_joined(const char *reason, int n, ...);
 /* The database failed the request: 503, no API log row. */
 struct outcome outcome_db_down(void);
 
+/* o, decided under named locks that wrote nothing, once the locks are
+ * released: a failed release (a lost connection) makes it a 503.  A
+ * written row's answer is phone_written()'s (server/api/phone_written.h). */
+struct outcome outcome_unlocked(struct outcome o, enum db_status released);
+
 /* Write o's answer into resp (body, status, result) and its API log row,
  * and free what o owns.  Called once per request, after the handler; again
  * only to replace the answer with a 503 when a transaction fails to commit.

@@ -18,13 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/api/changes.h"
 #include "server/api/phone_rules.h"
 #include "server/api/phone_written.h"
 #include "server/respond.h"
 #include "db/locks.h"
-#include "db/logs.h"
 #include "db/phones.h"
-#include "db/servers.h"
 #include "db/tx.h"
 #include "db/users.h"
 
@@ -131,13 +130,8 @@ static struct outcome note_added(struct request *r, const struct phone_new *p,
 {
     char *event_sql = admin_event_sql(p, template_piece);
     char notes[512];
-    snprintf(notes, sizeof notes, "phone: %s|%s", p->extension, p->server_ip);
-    struct admin_log log = {
-        .event_date = r->now_time, .user = r->user, .ip_address = r->client_ip,
-        .event_section = "PHONES", .event_type = "ADD", .record_id = p->extension,
-        .event_code = "ADMIN API ADD PHONE", .event_sql = event_sql ? event_sql : "",
-        .event_notes = notes,
-    };
+    struct admin_log log = phone_admin_log_row(r, "ADD", "ADMIN API ADD PHONE", event_sql,
+                                               p->extension, p->server_ip, notes, sizeof notes);
     struct outcome o = phone_written(r, &log, p->server_ip, atomic, done);
     free(event_sql);
     return o;
@@ -149,7 +143,8 @@ struct outcome api_add_phone(struct request *r)
     int server_found = 0, locked = 0, inserted = 0, atomic = 0;
     char template_piece[64] = "";
 
-    struct outcome o = phone_function_start(r, FN, FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES");
+    struct outcome o = phone_function_start(r, FN,
+                                            FN " USER DOES NOT HAVE PERMISSION TO ADD PHONES");
     if (o.answer != ANSWER_NONE)
         return o;
     o = add_phone_required(&p);
@@ -176,9 +171,5 @@ struct outcome api_add_phone(struct request *r)
 
     if (inserted)
         return note_added(r, &p, template_piece, atomic, o);
-    if (released != DB_OK && o.answer != ANSWER_DB_DOWN) {
-        free(o.owned);
-        return outcome_db_down();
-    }
-    return o;
+    return outcome_unlocked(o, released);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/api/changes.h"
 #include "server/api/phone_rules.h"
 #include "db/aliases.h"
 #include "db/logs.h"
@@ -46,14 +47,13 @@ static struct outcome check_logins(struct request *r, const char *not_found_reas
     }
 }
 
+/* An alias's admin log row: a failure is reported and changes nothing in
+ * the answer, since the alias is written. */
 static void log_alias(struct request *r, const char *type, const char *code,
                       const char *sql, const char *alias_id, const char *notes)
 {
-    struct admin_log log = {
-        .event_date = r->now_time, .user = r->user, .ip_address = r->client_ip,
-        .event_section = "PHONEALIASES", .event_type = type, .record_id = alias_id,
-        .event_code = code, .event_sql = sql, .event_notes = notes,
-    };
+    struct admin_log log = admin_log_row(r, "PHONEALIASES", type, code, sql, alias_id, notes);
+
     if (admin_log_insert(r->db, &log, 0) != DB_OK)
         fprintf(stderr, "nonagentd: %s admin log not written: %s\n", r->function,
                 db_last_error(r->db));
@@ -92,7 +92,7 @@ struct outcome api_add_phone_alias(struct request *r)
     buf_printf(&sql, "INSERT INTO phones_alias (alias_id,alias_name,logins_list) "
                      "values('%s','%s','%s')|", id, name, logins);
     buf_printf(&notes, "phones: %s", logins);
-    log_alias(r, "ADD", "ADMIN API ADD PHONE ALIAS", sql.data ? sql.data : "", id,
+    log_alias(r, "ADD", "ADMIN API ADD PHONE ALIAS", sql.oom ? NULL : sql.data, id,
               notes.data ? notes.data : "");
     buf_free(&sql);
     buf_free(&notes);
@@ -113,7 +113,7 @@ static struct outcome delete_alias(struct request *r, const char *id)
     if (deleted == 0)
         return outcome_error("update_phone_alias PHONE ALIAS DOES NOT EXIST", id);
     buf_printf(&sql, "DELETE FROM phones_alias where alias_id='%s'|", id);
-    log_alias(r, "DELETE", "ADMIN API DELETE PHONE ALIAS", sql.data ? sql.data : "", id, "");
+    log_alias(r, "DELETE", "ADMIN API DELETE PHONE ALIAS", sql.oom ? NULL : sql.data, id, "");
     buf_free(&sql);
     return outcome_success("update_phone_alias PHONE ALIAS HAS BEEN DELETED", id);
 }
@@ -166,7 +166,7 @@ struct outcome api_update_phone_alias(struct request *r)
     buf_printf(&sql, " WHERE alias_id='%s'|", id);
     buf_printf(&notes, "phones: %s", logins);
     /* VICIdial logs this change with the phone's event code (sic). */
-    log_alias(r, "MODIFY", "ADMIN API UPDATE PHONE", sql.data ? sql.data : "", id,
+    log_alias(r, "MODIFY", "ADMIN API UPDATE PHONE", sql.oom ? NULL : sql.data, id,
               notes.data ? notes.data : "");
     buf_free(&sql);
     buf_free(&notes);

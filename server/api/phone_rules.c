@@ -108,8 +108,8 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
     long long n = 0;
     enum db_status s;
 
-    if (r->pre.servers_read) {
-        *exists = r->pre.server_found;
+    if (r->server_checked) {
+        *exists = r->server_found;
         return DB_OK;
     }
     s = server_count(r->db, server_ip, &n);
@@ -142,7 +142,8 @@ struct update_rule {
 /* update_phone's field rules in VICIdial's order: an empty field is left
  * as it is, and the first field that fails is the answer. */
 static const struct update_rule UPDATE_RULES[] = {
-    { FIELD_local_gmt, RULE_TIMEZONE, 0, 0, CHANGE(local_gmt), UP "YOU MUST USE A VALID TIMEZONE" },
+    { FIELD_local_gmt, RULE_TIMEZONE, 0, 0, CHANGE(local_gmt),
+      UP "YOU MUST USE A VALID TIMEZONE" },
     { FIELD_email, RULE_BLANKABLE, 5, 300, CHANGE(email), UP "YOU MUST USE A VALID EMAIL" },
     { FIELD_phone_context, RULE_BLANKABLE, 2, 30, CHANGE(phone_context),
       UP "YOU MUST USE A VALID PHONE CONTEXT" },
@@ -150,8 +151,10 @@ static const struct update_rule UPDATE_RULES[] = {
       UP "YOU MUST USE A VALID PHONE NAME" },
     { FIELD_registration_password, RULE_BLANKABLE, 2, 30, CHANGE(conf_secret),
       UP "YOU MUST USE A VALID REGISTRATION PASSWORD" },
-    { FIELD_protocol, RULE_PROTOCOL, 0, 0, CHANGE(protocol), UP "YOU MUST USE A VALID PROTOCOL" },
-    { FIELD_phone_pass, RULE_LENGTH, 2, 30, CHANGE(pass), UP "YOU MUST USE A VALID PHONE PASSWORD" },
+    { FIELD_protocol, RULE_PROTOCOL, 0, 0, CHANGE(protocol),
+      UP "YOU MUST USE A VALID PROTOCOL" },
+    { FIELD_phone_pass, RULE_LENGTH, 2, 30, CHANGE(pass),
+      UP "YOU MUST USE A VALID PHONE PASSWORD" },
     { FIELD_phone_login, RULE_LOGIN, 0, 0, CHANGE(login), UP "LOGIN ALREADY EXISTS" },
     { FIELD_voicemail_id, RULE_LENGTH, 2, 30, CHANGE(voicemail_id),
       UP "YOU MUST USE A VALID VOICEMAIL NUMBER" },
@@ -236,6 +239,36 @@ struct outcome update_phone_rules(const struct request *r, enum update_rules_par
         c->on_hook_agent = flag_yes_no(request_field(r, FIELD_on_hook_agent));
     }
     return outcome_go();
+}
+
+int phone_group_visible(const char *viewable, const char *phone_group)
+{
+    char list[4096];
+    size_t o = 0;
+
+    if (strcasestr(viewable, "--ALL--") || strlen(viewable) <= 3)
+        return 1;
+    if (strcasecmp(phone_group, "---ALL---") == 0)
+        return 1;
+    for (size_t i = 0; viewable[i] && o + 1 < sizeof list; i++) {
+        if (viewable[i] == ' ' && viewable[i + 1] == '-') {
+            i++;
+            continue;
+        }
+        list[o++] = viewable[i];
+    }
+    list[o] = '\0';
+    /* Split on every space, keeping empty elements as VICIdial's list does. */
+    for (char *g = list;;) {
+        char *space = strchr(g, ' ');
+        if (space)
+            *space = '\0';
+        if (strcasecmp(g, phone_group) == 0)
+            return 1;
+        if (!space)
+            return 0;
+        g = space + 1;
+    }
 }
 
 struct phone_new add_phone_row(const struct request *r)

@@ -38,6 +38,13 @@ struct outcome phone_function_start(const struct request *r, const char *functio
  * server_ip is the request's field. */
 enum db_status phone_server_exists(struct request *r, const char *server_ip, int *exists);
 
+/* Is a phone of group phone_group visible to an API user whose group has
+ * this admin_viewable_groups?  VICIdial adds "user_group
+ * IN('---ALL---','<groups>')" to its phone lookup unless the column holds
+ * --ALL-- or is 3 characters or less; the list is the column with every
+ * " -" deleted, split on spaces (empty elements kept). */
+int phone_group_visible(const char *viewable, const char *phone_group);
+
 /* template_id "--BLANK--" (any case) clears the template. */
 int template_is_blank(const char *template_id);
 

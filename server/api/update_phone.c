@@ -16,52 +16,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "server/api/changes.h"
 #include "server/api/phone_rules.h"
 #include "server/api/phone_written.h"
 #include "db/locks.h"
-#include "db/logs.h"
 #include "db/phones.h"
-#include "db/servers.h"
 #include "db/tx.h"
 #include "db/users.h"
 
 #define FN "update_phone"
-
-/* Is the phone's group among the API user's viewable groups?  VICIdial
- * adds "user_group IN('---ALL---','<groups>')" to the lookup unless the
- * group's admin_viewable_groups holds --ALL-- or is 3 characters or less;
- * the list is the column with every " -" deleted and split on spaces. */
-static int group_visible(const char *viewable, const char *phone_group)
-{
-    char list[4096];
-    size_t o = 0;
-
-    if (strcasestr(viewable, "--ALL--") || strlen(viewable) <= 3)
-        return 1;
-    if (strcasecmp(phone_group, "---ALL---") == 0)
-        return 1;
-    for (size_t i = 0; viewable[i] && o + 1 < sizeof list; i++) {
-        if (viewable[i] == ' ' && viewable[i + 1] == '-') {
-            i++;
-            continue;
-        }
-        list[o++] = viewable[i];
-    }
-    list[o] = '\0';
-    /* Split on every space, keeping empty elements as VICIdial's list does. */
-    for (char *g = list;;) {
-        char *space = strchr(g, ' ');
-        if (space)
-            *space = '\0';
-        if (strcasecmp(g, phone_group) == 0)
-            return 1;
-        if (!space)
-            return 0;
-        g = space + 1;
-    }
-}
 
 /* The admin log row and the rebuild flag of a written phone; done is the
  * answer once they are written. */
@@ -70,12 +34,8 @@ static struct outcome log_admin(struct request *r, const char *type, const char 
                                 int atomic, struct outcome done)
 {
     char notes[512];
-    snprintf(notes, sizeof notes, "phone: %s|%s", extension, server_ip);
-    struct admin_log log = {
-        .event_date = r->now_time, .user = r->user, .ip_address = r->client_ip,
-        .event_section = "PHONES", .event_type = type, .record_id = extension,
-        .event_code = code, .event_sql = sql, .event_notes = notes,
-    };
+    struct admin_log log = phone_admin_log_row(r, type, code, sql, extension, server_ip, notes,
+                                               sizeof notes);
     return phone_written(r, &log, server_ip, atomic, done);
 }
 
@@ -99,7 +59,7 @@ static struct outcome delete_phone(struct request *r, const char *e, const char 
         return phone_gone(e, s);
     struct buf b = { 0 };
     buf_printf(&b, "DELETE FROM phones WHERE extension='%s' and server_ip='%s'|", e, s);
-    struct outcome o = log_admin(r, "DELETE", "ADMIN API DELETE PHONE", b.data ? b.data : "",
+    struct outcome o = log_admin(r, "DELETE", "ADMIN API DELETE PHONE", b.oom ? NULL : b.data,
                                  e, s, atomic,
                                  outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e, s,
                                                         ""));
@@ -219,15 +179,11 @@ static struct outcome update_fields(struct request *r, const char *e, const char
 
     if (updated) {
         char *sql = event_sql(&c, e, s);
-        o = log_admin(r, "MODIFY", "ADMIN API UPDATE PHONE", sql ? sql : "", e, s, atomic, o);
+        o = log_admin(r, "MODIFY", "ADMIN API UPDATE PHONE", sql, e, s, atomic, o);
         free(sql);
         return o;
     }
-    if (released != DB_OK && o.answer != ANSWER_DB_DOWN) {
-        free(o.owned);
-        return outcome_db_down();
-    }
-    return o;
+    return outcome_unlocked(o, released);
 }
 
 struct outcome api_update_phone(struct request *r)
@@ -252,7 +208,7 @@ struct outcome api_update_phone(struct request *r)
         return outcome_error(FN " SERVER DOES NOT EXIST", s);
     if (phone_group(r->db, e, s, group, sizeof group, &found) != DB_OK)
         return outcome_db_down();
-    if (!found || !group_visible(viewable, group))
+    if (!found || !phone_group_visible(viewable, group))
         return phone_gone(e, s);
     if (strcmp(request_field(r, FIELD_delete_phone), "Y") == 0)
         return delete_phone(r, e, s);

@@ -46,7 +46,8 @@ struct outcome api_version(struct request *r)
     }
     /* The line is the answer and, without its newline, the logged data. */
     snprintf(o.text, sizeof o.text,
-             "VERSION: " API_VERSION "|BUILD: " API_BUILD "|DATE: %s|EPOCH: %lld|DST: %d|TZ: %s|TZNOW: %s|\n",
+             "VERSION: " API_VERSION "|BUILD: " API_BUILD
+             "|DATE: %s|EPOCH: %lld|DST: %d|TZ: %s|TZNOW: %s|\n",
              r->now_time, (long long)r->started_wall, tm.tm_isdst > 0, tz, tznow);
     return o;
 }

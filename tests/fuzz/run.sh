@@ -29,7 +29,8 @@ build() {    # name, sources...
 }
 
 build fuzz_params "$here/fuzz_params.c" "$top/server/params.c"
-build fuzz_filters "$here/fuzz_filters.c" "$top/server/filters.c" "$top/server/unicode_letters.c"
+build fuzz_filters "$here/fuzz_filters.c" "$top/server/filters.c" "$top/server/unicode_letters.c" \
+    "$top/util/utf8.c"
 build fuzz_bcrypt "$here/fuzz_bcrypt.c" "$top/server/bcrypt.c"
 
 status=0

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/widths.h"
 #include "tests/support/testdb.h"
 
 #define DB_MAIN "nonagentd_test_schema"
@@ -408,6 +409,38 @@ START_TEST(user_groups_hold_the_admin_group_and_no_user_exists)
 }
 END_TEST
 
+/* Every width db/ cuts a value to (db/widths.h) is the column's: a VARCHAR's
+ * characters or a TEXT's bytes exactly; an ENUM's longest value at most. */
+START_TEST(every_width_db_cuts_to_is_the_columns_own)
+{
+    static const struct { const char *table, *column; long width; } widths[] = {
+#define WIDTH_ROW(name, table, column, width) { #table, #column, width },
+        COLUMN_WIDTHS(WIDTH_ROW)
+#undef WIDTH_ROW
+    };
+
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        char *type = testdb_value(&db, "SELECT DATA_TYPE FROM information_schema.COLUMNS"
+                                 " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '%s'"
+                                 " AND COLUMN_NAME = '%s'", widths[i].table, widths[i].column);
+        ck_assert_msg(type, "%s.%s: no such column", widths[i].table, widths[i].column);
+        long width = testdb_count(&db, "SELECT CHARACTER_MAXIMUM_LENGTH"
+                                       " FROM information_schema.COLUMNS"
+                                       " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '%s'"
+                                       " AND COLUMN_NAME = '%s'",
+                                  widths[i].table, widths[i].column);
+        if (strcmp(type, "enum") == 0)
+            ck_assert_msg(width <= widths[i].width, "%s.%s: enum values up to %ld, width %ld",
+                          widths[i].table, widths[i].column, width, widths[i].width);
+        else
+            ck_assert_msg(width == widths[i].width,
+                          "%s.%s (%s): %ld in the schema, %ld in db/widths.h", widths[i].table,
+                          widths[i].column, type, width, widths[i].width);
+        free(type);
+    }
+}
+END_TEST
+
 /* ---- other ways to load it ---------------------------------------------- */
 
 /* Builds DB_MAIN plus suffix with the given session sql_mode and engine,
@@ -522,6 +555,7 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, system_settings_has_one_fresh_install_row_at_schema_1728_with_pass_cost_2);
     tcase_add_test(tc, conf_templates_hold_sip_generic_and_iax_generic);
     tcase_add_test(tc, user_groups_hold_the_admin_group_and_no_user_exists);
+    tcase_add_test(tc, every_width_db_cuts_to_is_the_columns_own);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("loading");
