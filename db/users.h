@@ -50,7 +50,7 @@ enum db_status user_auth_row(struct db *db, const char *user, const char *secret
 enum db_status user_failure_state(struct db *db, const char *user, int *found,
                                   long long *failed_count, long long *last_login);
 
-/* The counter updates of a failed login (api.md 1.7 step 4). */
+/* The counter updates of a failed login (docs/rows.md, "Authentication"). */
 enum db_status user_note_bad(struct db *db, const char *user, const char *ip);
 enum db_status user_note_bad_after_lock(struct db *db, const char *user, const char *ip);
 enum db_status user_note_lock(struct db *db, const char *user);

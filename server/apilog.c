@@ -1,5 +1,5 @@
 /*
- * apilog.c - VICIdial's api_log() (non_agent_api.php, api.md 1.5 and 1.10).
+ * apilog.c - VICIdial's api_log() (docs/rows.md, "The API log").
  *
  * For each logged answer: find or add the vicidial_webservers row for
  * (SERVER_NAME, host name) and the vicidial_urls row for the script URL,

@@ -1,6 +1,6 @@
 /*
  * apilog.h - VICIdial's api_log(): the vicidial_api_log row (and its
- * vicidial_api_urls row) that every logged answer writes (api.md 1.10).
+ * vicidial_api_urls row) that every logged answer writes (docs/rows.md, "The API log").
  */
 #ifndef NONAGENTD_APILOG_H
 #define NONAGENTD_APILOG_H

@@ -1,5 +1,5 @@
 /*
- * auth.c - who may call the API (api.md 1.7), step by step as VICIdial's
+ * auth.c - who may call the API (docs/api.md), step by step as VICIdial's
  * user_authorization does it, with one deliberate difference: when
  * password hashing is on and pass_key is not 16 characters, VICIdial
  * hashes every password to '' and lets in any user whose pass_hash is

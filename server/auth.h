@@ -1,8 +1,8 @@
 /*
  * auth.h - VICIdial's user_authorization(user, pass, 'REPORTS', 1, 1)
- * (api.md 1.7): password check (plain or bcrypt hash), the 10-failure /
- * 900-second lockout with its counters, IP allow and block lists, and the
- * two-factor gate.
+ * (docs/api.md, login refusals; docs/rows.md, "Authentication"): password
+ * check (plain or bcrypt hash), the 10-failure / 900-second lockout with
+ * its counters, IP allow and block lists, and the two-factor gate.
  */
 #ifndef NONAGENTD_AUTH_H
 #define NONAGENTD_AUTH_H

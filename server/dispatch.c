@@ -1,6 +1,7 @@
 /*
- * dispatch.c - the preamble every API request goes through (api.md 1.2),
- * then the function table.
+ * dispatch.c - the preamble every API request goes through (docs/api.md,
+ * "The path of a request"), then the function table, then respond() once
+ * with the function's outcome.
  */
 #include "server/dispatch.h"
 
@@ -59,8 +60,8 @@ static struct outcome coffee(const struct request *r)
     struct outcome o = text(418, "ERROR");
 
     snprintf(o.text, sizeof o.text, "Coffee: %s|Error 418 I'm a teapot", r->function);
-    /* Logged like any answered call: no reason, the body as data (api.md
-     * 1.2 step 9). */
+    /* Logged like any answered call: no reason, the body as data
+     * (docs/api.md, "The answers"). */
     o.logs = 1;
     o.reason = "";
     return o;

@@ -1,6 +1,6 @@
 /*
  * fields.h - every request field nonagentd reads, one row each: its name
- * and VICIdial's character filter for it (api.md section 1.3).
+ * and VICIdial's character filter for it (docs/api.md, "Field filters").
  *
  * The rows generate the field ids (enum field_id, read with
  * request_field()), the filter table (filters.c) and the names looked up

@@ -1,5 +1,5 @@
 /*
- * filters.c - VICIdial's per-field input filters (api.md section 1.3).
+ * filters.c - VICIdial's per-field input filters (docs/api.md, "Field filters").
  *
  * Owns how the characters of each API parameter survive, in latin and
  * non-latin mode (the rows are fields.h's REQUEST_FIELDS), and the two

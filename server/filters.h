@@ -1,5 +1,5 @@
 /*
- * filters.h - VICIdial's per-field character filters (api.md section 1.3).
+ * filters.h - VICIdial's per-field character filters (docs/api.md, "Field filters").
  *
  * Every API parameter is cut down to an allowed character set before any
  * check looks at it.  One row per field (fields.h) says which set applies in

@@ -1,5 +1,5 @@
 /*
- * params.c - PHP-compatible parameter intake (api.md section 1.1).
+ * params.c - PHP-compatible parameter intake (docs/api.md, "The path of a request").
  *
  * Owns the byte-level rules PHP 8.2 applies when it builds $_GET / $_POST:
  * splitting on '&', form decoding, and the name mangling and array detection

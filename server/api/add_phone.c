@@ -1,16 +1,18 @@
 /*
- * add_phone.c - function=add_phone (api.md section 2), the checks in
- * VICIdial's order:
+ * add_phone.c - function=add_phone (docs/api.md, "add_phone"): the checks
+ * in VICIdial's order, the first that fails being the answer:
  *
- *   1 source      2 allowed functions    3 permission     4 required fields
- *   5 server      6 extension free       7 login unused   8 timezone
- *   9 flags      10 template            11 defaults
- *  12 insert     13 admin log, server rebuild flag, answer, api log
+ *   1-3 the shared start   4 required fields   5 server
+ *   under the named locks on the extension and the login:
+ *   6 extension free   7 login unused   8 timezone   9 template   10 insert
+ *   then the admin log row and rebuild flag (phone_written.h,
+ *   docs/rows.md); respond() writes the answer and the API log, once the
+ *   locks are released (with a transaction, when dispatch.c ends it).
  *
- * Where VICIdial is racy or unchecked, nonagentd is exact: steps 6 to 12
- * run under named locks on the extension and the login, the insert is
- * checked (no SUCCESS without the row), and values are cut to their
- * columns' widths before the duplicate checks see them.
+ * Where VICIdial is racy or unchecked, nonagentd is exact
+ * (docs/differences.md): every write is checked (no SUCCESS without the
+ * row and its log rows), and values are cut to their columns' widths
+ * before the duplicate checks see them.
  */
 #include "server/api/api.h"
 
@@ -65,7 +67,7 @@ static char *admin_event_sql(const struct phone_new *p, const char *template_pie
     return b.data;
 }
 
-/* Steps 6 to 12, run while the locks are held: the checks, then the
+/* Steps 6 to 10, run while the locks are held: the checks, then the
  * insert, which opens the transaction (*atomic: db/tx.h).  *inserted is 1
  * when the row was written. */
 static struct outcome check_and_insert(struct request *r, struct phone_new *p,
@@ -123,7 +125,7 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
                                   p->protocol, p->dialplan_number);
 }
 
-/* Step 13's rows once the phone is written: the admin log and the server's
+/* The rows that follow the written phone: the admin log and the server's
  * rebuild flag.  done (the SUCCESS) is the answer once they are written. */
 static struct outcome note_added(struct request *r, const struct phone_new *p,
                                  const char *template_piece, int atomic, struct outcome done)

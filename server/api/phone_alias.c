@@ -1,9 +1,9 @@
 /*
  * phone_alias.c - function=add_phone_alias and function=update_phone_alias
- * (api.md 3.2 and 3.3): a named list of phone logins, added, renamed,
- * re-listed or deleted.  Checks in VICIdial's order; every write checked,
- * and a duplicate alias id refused by the primary key answers ALREADY
- * EXISTS, never SUCCESS.
+ * (docs/api.md, "add_phone_alias" and "update_phone_alias"): a named list
+ * of phone logins, added, renamed, re-listed or deleted.  Checks in
+ * VICIdial's order; every write checked, and a duplicate alias id refused
+ * by the primary key answers ALREADY EXISTS, never SUCCESS.
  */
 #include "server/api/api.h"
 

@@ -1,7 +1,16 @@
 /*
- * phone_rules.h - the value rules the phone functions share: the timezone
+ * phone_rules.h - the value rules of the phone functions: the timezone
  * list, the optional Y/N flags, the protocol list, the function permission
- * test.
+ * test, the group visibility, add_phone's row and required fields, and
+ * update_phone's field rules (docs/api.md).
+ *
+ * All but phone_server_exists() need no database.  A dry run of one
+ * request: request_from_query() (server/request.h) filters its fields as
+ * the daemon does; add_phone_row() and add_phone_required(), or
+ * update_phone_rules() for both parts, then give the answer the rules
+ * would give and the values they would write.  What needs the database
+ * (the server, the duplicates, the login's lock and conflict, the
+ * template) is left to the functions in server/api/.
  */
 #ifndef NONAGENTD_PHONE_RULES_H
 #define NONAGENTD_PHONE_RULES_H
@@ -11,7 +20,7 @@
 #include "db/phones.h"
 
 /* local_gmt equals one of VICIdial's 33 offsets under PHP's numeric
- * comparison: "-5", "-5.00" and "-005.000" all pass (api.md 2.2 step 8). */
+ * comparison: "-5", "-5.00" and "-005.000" all pass (docs/api.md, add_phone step 8). */
 int gmt_is_valid(const char *local_gmt);
 
 /* protocol is exactly IAX2, SIP, Zap or EXTERNAL (case-sensitive). */
@@ -25,7 +34,8 @@ const char *flag_webphone(const char *value);
 /* api_allowed_functions holds " <function> " or ALL_FUNCTIONS. */
 int function_allowed(const struct api_user *u, const char *function);
 
-/* The start every phone function shares (api.md 2.2 steps 1-3, 3.x): the
+/* The start every phone function shares (docs/api.md, "The phone
+ * functions' shared start"): the
  * source (2+ characters), the user's allowed functions, and the admin right
  * (vdc_agent_api_access, ast_admin_access, level >= 8).  The answer of the
  * first that fails, or outcome_go().  permission_reason is the function's
@@ -54,7 +64,7 @@ int template_is_blank(const char *template_id);
  * yet. */
 struct phone_new add_phone_row(const struct request *r);
 
-/* add_phone's required fields (api.md 2.2 step 4): extension and
+/* add_phone's required fields (docs/api.md, add_phone step 4): extension and
  * dialplan_number 2+ characters, nine more not empty, a valid protocol.
  * The error answer, or outcome_go(). */
 struct outcome add_phone_required(const struct phone_new *p);

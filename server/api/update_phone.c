@@ -1,5 +1,5 @@
 /*
- * update_phone.c - function=update_phone (api.md 3.1): change or delete
+ * update_phone.c - function=update_phone (docs/api.md, "update_phone"): change or delete
  * one phone, found by extension and server, visible to the API user's
  * group.  The checks, in VICIdial's order:
  *

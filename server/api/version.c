@@ -1,5 +1,5 @@
 /*
- * version.c - function=version (api.md 1.6), answered before
+ * version.c - function=version (docs/api.md, "The answers"), answered before
  * authentication: the API's version and build, the clock, and the first
  * active server's GMT offset.
  */

@@ -1,6 +1,6 @@
 /*
- * test_add_phone.c - function=add_phone against the spec (api.md sections
- * 1, 2 and 4; README "deliberately better"), end to end: a request over
+ * test_add_phone.c - function=add_phone as docs/api.md and docs/rows.md
+ * describe it (and docs/differences.md), end to end: a request over
  * HTTP to the running daemon, the exact bytes of the answer (every line
  * ends in '\n'), and the rows it leaves behind in phones, servers,
  * vicidial_admin_log, vicidial_api_log and vicidial_api_urls.
@@ -251,7 +251,7 @@ START_TEST(test_issue_seed_adds_once_then_reports_already_exists)
 END_TEST
 
 /* ------------------------------------------------------------------ */
-/* api.md 2.5: every verified response line                             */
+/* every verified response line (docs/api.md, "add_phone")             */
 /* ------------------------------------------------------------------ */
 
 START_TEST(test_source_shorter_than_two_bytes_answers_two_invalid_source_lines)

@@ -1,6 +1,6 @@
 /*
  * test_clients.c - every request shape real clients send (spec clients.md,
- * api.md 1.1 and 1.5) gets the answer the plain GET gets: raw
+ * docs/api.md, "The path of a request") gets the answer the plain GET gets: raw
  * concatenation, double encoding, a stray JSON Content-Type, the doubled
  * leading slash, POST with the query string, urlencoded and multipart
  * bodies, unknown parameters, empty vs omitted optionals, GET-over-POST

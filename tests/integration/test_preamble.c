@@ -1,6 +1,6 @@
 /*
  * test_preamble.c - proves the request preamble every API call goes
- * through (api.md section 1), byte for byte: function=version before
+ * through (docs/api.md, "The path of a request"), byte for byte: function=version before
  * authentication, the coffee easter egg, the "no function" fallback,
  * authentication with VICIdial's lockout counters, bcrypt password hashes
  * at every cost (schema.md 6.2 vectors), IP lists, two-factor gating,
@@ -30,7 +30,7 @@
 #define NO_FUNCTION "ERROR: NO FUNCTION SPECIFIED\n"
 #define AUTHED "user=6666&pass=1234&source=test"
 
-/* The version line (api.md 1.6) with the demo servers' local_gmt, TZ=UTC. */
+/* The version line (docs/api.md, "The answers") with the demo servers' local_gmt, TZ=UTC. */
 #define VERSION_RE                                                               \
     "^VERSION: 2\\.14-202\\|BUILD: 250720-1841\\|"                               \
     "DATE: ([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2})\\|"          \
@@ -509,7 +509,7 @@ END_TEST
 START_TEST(ten_wrong_passwords_then_the_right_one_is_lock)
 {
     /* A login first, so that last_login_date is recent: the lock runs for
-     * 900 s from last_login_date (api.md 1.7 step 4). */
+     * 900 s from last_login_date (docs/rows.md, "Authentication"). */
     expect_body("function=nosuch&" AUTHED, NO_FUNCTION);
     for (int i = 1; i <= 10; i++) {
         char want[64];
@@ -1124,7 +1124,7 @@ START_TEST(daemon_log_has_one_line_per_request_and_never_the_password)
     body = api_body("function=version&user=6666&pass=SeCrEtXyZ");
     free(body);
     body = api_body("function=add_phone&user=6666&pass=SeCrEtXyZ&source=test");
-    /* The API itself echoes a failed password (api.md 1.7): the log must not. */
+    /* The API itself echoes a failed password (docs/api.md): the log must not. */
     ck_assert_str_eq(body, "ERROR: Login incorrect, please try again: |6666|SeCrEtXyZ|BAD|\n");
     free(body);
     r = api_post(NULL, "function=nosuch&user=6666&pass=SeCrEtXyZ&source=test");

@@ -503,7 +503,7 @@ START_TEST(demo_sql_loads_on_top_of_the_schema)
     testdb_create(&t, name, NULL);
     testdb_exec_file(&t, "schema/demo.sql");
 
-    /* The API user passes add_phone's permission query (api.md 1.9). */
+    /* The API user passes add_phone's permission query (docs/api.md, the shared start). */
     ck_assert_int_eq(testdb_count(&t, "SELECT COUNT(*) FROM vicidial_users WHERE user = '6666'"
                                       " AND pass = '1234' AND vdc_agent_api_access = '1'"
                                       " AND ast_admin_access = '1' AND user_level >= 8"

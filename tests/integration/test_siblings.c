@@ -1,6 +1,6 @@
 /*
  * test_siblings.c - update_phone, add_phone_alias and update_phone_alias
- * (spec/api.md section 3): the exact bodies and the rows each call leaves
+ * (docs/api.md and docs/rows.md): the exact bodies and the rows each call leaves
  * in phones, phones_alias, vicidial_admin_log, servers and vicidial_api_log.
  */
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /*
  * test_filters.c - unit tests for the per-field input filters
- * (server/filters.c, api.md section 1.3) and the Unicode letter table
+ * (server/filters.c; docs/api.md, "Field filters") and the Unicode letter table
  * behind non-latin mode (server/unicode_letters.c).
  *
  * Every field is tested in both modes; the examples are the spec's own.

@@ -1,6 +1,6 @@
 /*
  * test_params.c - unit tests for PHP-compatible parameter intake
- * (server/params.c, api.md section 1.1 and section 4 items 1-2).
+ * (server/params.c; docs/api.md, "The path of a request").
  *
  * Each expectation is what PHP 8.2 puts in $_GET / $_POST for the same
  * bytes; the name-mangling cases marked "php-src" are the inputs and
