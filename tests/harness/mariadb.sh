@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # tests/harness/mariadb.sh - a private, throw-away MariaDB server for the tests.
 #
-#   mariadb.sh start DIR   create a fresh server in DIR and start it
-#   mariadb.sh stop DIR    stop it and delete its data (no-op if not running)
+#   mariadb.sh start DIR [OPTION...]   create a fresh server in DIR and start it;
+#                                      OPTIONs go to mariadbd after the defaults
+#                                      below, so they win (another default
+#                                      character set, a non-strict sql_mode)
+#   mariadb.sh stop DIR                stop it and delete its data (no-op if not running)
 #
 # The server listens on a unix socket and on a free TCP port on 127.0.0.1;
 # root@localhost has no password.  start writes DIR/socket, DIR/port and
@@ -16,9 +19,11 @@ usage() {
     exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -ge 2 ] || usage
 action=$1
 dir=$2
+shift 2
+extra_opts=("$@")
 case $dir in
     /*) ;;
     *) dir=$PWD/$dir ;;     # the server chdirs; keep every path absolute
@@ -113,6 +118,7 @@ MARIADB_ADMIN=$(find_prog mariadb-admin mysqladmin) || MARIADB_ADMIN=""
 INSTALL_DB=$(find_prog mariadb-install-db mysql_install_db) || INSTALL_DB=""
 
 if [ "$action" = stop ]; then
+    [ ${#extra_opts[@]} -eq 0 ] || usage
     [ -d "$dir" ] || exit 0
     do_stop
     exit 0
@@ -148,7 +154,9 @@ fi
 
 # The InnoDB sizes are repeated here so that the bootstrap server creates a
 # small redo log instead of a default-sized one the real server must shrink.
-if ! "$INSTALL_DB" --no-defaults --datadir="$dir/data" "${user_opt[@]}" \
+# Its own tmpdir: the bootstrap server's temporary tables in a shared /tmp
+# can meet another process's files of the same name.
+if ! "$INSTALL_DB" --no-defaults --datadir="$dir/data" --tmpdir="$dir/tmp" "${user_opt[@]}" \
         --auth-root-authentication-method=normal --skip-test-db \
         --innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
         >"$dir/install.log" 2>&1; then
@@ -176,6 +184,7 @@ server_opts=(
     # lets tests copy the table (CREATE TABLE ... LIKE) too.  It changes DDL
     # checks only: real rows are still checked on every write.
     --innodb-strict-mode=OFF
+    "${extra_opts[@]}"
 )
 
 # Pick a random port nobody listens on.  Another process can still take it
