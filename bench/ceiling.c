@@ -285,18 +285,21 @@ static const char SQL_URL_ADD[] =
     "INSERT INTO vicidial_urls SET url=?";
 /* logs.c, since 7d1d61d: the ids resolved inside the insert; when it adds
  * no row (a webserver or url row missing), the lookups and the plain insert. */
+/* logs.c: the API log's rows are written non-strict (raw request text is
+ * stored as a non-strict server converts it). */
+#define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
 static const char SQL_API_LOG_RESOLVING[] =
-    "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
+    AS_NON_STRICT "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
     " result_reason, source, data, api_date, api_script, run_time, webserver, api_url)"
     " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'non-agent', ?, w.webserver_id, u.url_id"
     " FROM vicidial_webservers w, vicidial_urls u"
     " WHERE w.webserver=? AND w.hostname=? AND u.url=? LIMIT 1";
 static const char SQL_API_LOG[] =
-    "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
+    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=?, api_url=?";
 static const char SQL_API_URL[] =
-    "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
+    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 
 enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,

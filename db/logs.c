@@ -3,6 +3,14 @@
  * the API log and its URL row, and the webserver / url lookup tables the
  * API log points at.  Values are cut to their columns' widths so that a
  * strict sql_mode server stores what a non-strict VICIdial server would.
+ *
+ * The API log's two rows also hold raw request text (the last POST value,
+ * the URL with its POST data) and the answer.  They are sent as they are,
+ * in the connection's character set (db_speak_as_vicidial), and written in
+ * non-strict mode whatever the session's sql_mode: the server converts them
+ * to the columns' utf8mb3 (a byte or character it cannot convert becomes
+ * '?') and cuts them to the columns' widths, byte for byte as it does for
+ * VICIdial's connection on a non-strict server.
  */
 #include "db/logs.h"
 
@@ -40,23 +48,30 @@ static const char SQL_URL_ADD[] =
 static const char SQL_BOTH_IDS[] =
     "SELECT (SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=?"
     " LIMIT 1), (SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1)";
+#define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
 static const char SQL_API_LOG[] =
-    "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
+    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=?, api_url=?";
 static const char SQL_API_LOG_RESOLVING[] =
-    "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
+    AS_NON_STRICT "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
     " result_reason, source, data, api_date, api_script, run_time, webserver, api_url)"
     " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'non-agent', ?, w.webserver_id, u.url_id"
     " FROM vicidial_webservers w, vicidial_urls u"
     " WHERE w.webserver=? AND w.hostname=? AND u.url=? LIMIT 1";
 static const char SQL_API_URL[] =
-    "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
+    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 
 /* Log columns are written even when a value is missing: NULL becomes ''. */
 static struct db_arg cut(const char *s, size_t width)
 {
     return db_cut(s ? s : "", width);
+}
+
+/* Raw text, cut and converted by the server (see the top of this file). */
+static struct db_arg raw(const char *s)
+{
+    return DB_STR(s ? s : "");
 }
 
 /* TEXT columns are limited in bytes, not characters. */
@@ -166,9 +181,9 @@ enum db_status api_log_insert(struct db *db, const struct api_log *l,
     snprintf(api_url, sizeof api_url, "%llu", l->api_url);
     struct db_arg a[] = {
         cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
-        cut(l->function, W_API_FUNCTION), cut(l->value, W_API_VALUE),
+        cut(l->function, W_API_FUNCTION), raw(l->value),
         cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
-        cut(l->source, W_API_SOURCE), cut_bytes(l->data, W_API_DATA), DB_STR(l->api_date),
+        cut(l->source, W_API_SOURCE), raw(l->data), DB_STR(l->api_date),
         cut(l->run_time, W_API_RUN_TIME), DB_STR(webserver), DB_STR(api_url),
     };
     unsigned long long affected = 0;
@@ -183,9 +198,9 @@ enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
 {
     struct db_arg a[] = {
         cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
-        cut(l->function, W_API_FUNCTION), cut(l->value, W_API_VALUE),
+        cut(l->function, W_API_FUNCTION), raw(l->value),
         cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
-        cut(l->source, W_API_SOURCE), cut_bytes(l->data, W_API_DATA), DB_STR(l->api_date),
+        cut(l->source, W_API_SOURCE), raw(l->data), DB_STR(l->api_date),
         cut(l->run_time, W_API_RUN_TIME), cut(webserver, W_WEBSERVER),
         cut(hostname, W_HOSTNAME), cut(url, W_URL),
     };
@@ -202,6 +217,6 @@ enum db_status api_url_insert(struct db *db, unsigned long long api_id,
     char id[24];
     snprintf(id, sizeof id, "%llu", api_id);
     struct db_arg a[] = { DB_STR(id), cut(remote_ip, W_API_URLS_IP),
-                          cut_bytes(url, W_API_URLS_URL) };
+                          raw(url) };
     return db_exec(db, SQL_API_URL, a, 3, NULL, NULL);
 }

@@ -11,7 +11,9 @@
  *    (db->pins), so no write ever runs twice and none runs without the
  *    named locks its checks were made under;
  *  - a connection lost while pinned sets db->lost, which fails every
- *    statement of the rest of the request without reconnecting.
+ *    statement of the rest of the request without reconnecting;
+ *  - the connection speaks the character set VICIdial's would (see
+ *    db_speak_as_vicidial), on every connection the thread opens.
  */
 #include "db/pool.h"
 
@@ -44,6 +46,8 @@ struct db {
     unsigned long serial;   /* connections opened by this thread */
     unsigned err;
     char errmsg[256];
+    int non_latin;           /* the mode the connection is to speak for */
+    const char *speaking;    /* its character set now (a static name) */
     char *colbuf[DB_MAX_COLS];
     unsigned long colcap[DB_MAX_COLS];
     unsigned long collen[DB_MAX_COLS];
@@ -165,6 +169,45 @@ static void log_connect_failure(unsigned err, const char *msg)
         fprintf(stderr, "nonagentd: database connect failed: %s (error %u)\n", msg, err);
 }
 
+/* The character set VICIdial's PHP connection uses: mysqli takes the one
+ * of the server's handshake (its default character set at start-up, not
+ * a later SET GLOBAL), and non-latin mode sends SET NAMES 'UTF8', which
+ * MariaDB reads as utf8mb3.  NULL when the client library does not know
+ * the handshake's number. */
+static const char *vicidial_charset(const struct db *db)
+{
+    const MARIADB_CHARSET_INFO *cs;
+
+    if (db->non_latin)
+        return "utf8mb3";
+    cs = mariadb_get_charset_by_nr(db->conn->server_language);
+    return cs ? cs->csname : NULL;
+}
+
+/* Switch the connection to vicidial_charset() when it speaks another.  A set
+ * the server refuses for a client (ucs2, utf16, utf32) or that the library
+ * does not know leaves it on utf8mb3, said once on stderr. */
+static int speak_vicidial_charset(struct db *db)
+{
+    static atomic_int told;
+    const char *want = vicidial_charset(db);
+
+    if (want && strcmp(want, db->speaking) == 0)
+        return 0;
+    if (want && mysql_set_character_set(db->conn, want) == 0) {
+        db->speaking = mysql_character_set_name(db->conn);
+        return 0;
+    }
+    if (want && is_connection_error(mysql_errno(db->conn))) {
+        set_error(db, mysql_errno(db->conn), mysql_error(db->conn));
+        return -1;
+    }
+    if (!atomic_exchange(&told, 1))
+        fprintf(stderr, "nonagentd: cannot talk to the database in its default character set"
+                " (handshake number %u): using utf8mb3\n", db->conn->server_language);
+    return 0;
+}
+
 static int open_connection(struct db *db)
 {
     unsigned ct = params.connect_timeout ? params.connect_timeout : 2;
@@ -181,9 +224,8 @@ static int open_connection(struct db *db)
     mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &rw);
     mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &rw);
     mysql_options(db->conn, MYSQL_OPT_RECONNECT, &no);
-    /* VICIdial's tables are utf8 (utf8mb3): talk in the same set so that
-     * comparisons use the columns' collation and their indexes. */
-    mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8");
+    /* utf8mb3 until the mode is known: VICIdial's tables are utf8mb3. */
+    mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb3");
     /* CLIENT_FOUND_ROWS (below): an UPDATE reports the rows it matched, so
      * "the row is there" can be told from "the row was already so". */
     if (!mysql_real_connect(db->conn, socket ? NULL : params.host, params.user,
@@ -199,7 +241,8 @@ static int open_connection(struct db *db)
     atomic_fetch_add(&stat_open, 1);
     atomic_fetch_add(&stat_connects, 1);
     db->serial++;
-    if (params.sql_mode_set && apply_sql_mode(db) != 0) {
+    db->speaking = mysql_character_set_name(db->conn);
+    if ((params.sql_mode_set && apply_sql_mode(db) != 0) || speak_vicidial_charset(db) != 0) {
         drop_connection(db);
         return -1;
     }
@@ -243,6 +286,23 @@ void db_thread_close(void)
     thread_db = NULL;
     pthread_setspecific(db_key, NULL);
     db_destroy(db);
+}
+
+enum db_status db_speak_as_vicidial(struct db *db, int non_latin, int *switched)
+{
+    int reopened = !db->conn;
+    const char *before = db->speaking;
+
+    *switched = 0;
+    db->non_latin = non_latin != 0;
+    if (reopened && open_connection(db) != 0)
+        return DB_DOWN;
+    if (speak_vicidial_charset(db) != 0) {
+        drop_connection(db);
+        return DB_DOWN;
+    }
+    *switched = reopened || strcmp(before, db->speaking) != 0;
+    return DB_OK;
 }
 
 void db_request_begin(struct db *db)

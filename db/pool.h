@@ -46,6 +46,22 @@ struct db *db_thread(void);
 /* Close the calling thread's connection (thread exit, tests). */
 void db_thread_close(void);
 
+/* Talk to the database in the character set VICIdial's connection uses in
+ * this mode, so that raw request text is stored as VICIdial stores it: in
+ * latin mode the server's default character set (mysqli takes it from the
+ * handshake), in non-latin mode utf8mb3 (VICIdial's SET NAMES 'UTF8').
+ * Connections the thread opens later speak it too.  *switched is 1 when the
+ * connection changed its set (or was reopened): values read before were
+ * read in the other set.  Costs a round trip only when the set changes.
+ *
+ * Comparisons keep their indexes in any of these sets: every value the
+ * daemon compares with a column is filtered (ASCII in latin mode), and a
+ * bound parameter (coercible) is converted to the column's utf8mb3, never
+ * the column to the parameter's set; MariaDB does so for utf8mb4 too
+ * (tests/integration/test_charset.c compares every statement's plan with
+ * the one it has on a utf8mb3 connection). */
+enum db_status db_speak_as_vicidial(struct db *db, int non_latin, int *switched);
+
 /* Mark the start of a request: statements may be retried on a new
  * connection until the first write. */
 void db_request_begin(struct db *db);

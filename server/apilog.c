@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "db/logs.h"
-#include "util/utf8.h"
 
 static const char SCRIPT_NAME[] = "/vicidial/non_agent_api.php";
 
@@ -113,11 +112,6 @@ char *apilog_url(const struct request *r)
     return b.data;
 }
 
-static char *storable_str(const char *s)
-{
-    return utf8_mb3_storable(s, strlen(s));
-}
-
 enum db_status apilog_write(struct request *r, const char *result, const char *reason,
                             const char *data)
 {
@@ -126,7 +120,7 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
     struct tm tm;
     time_t now = time(NULL);
     unsigned long long ws = 0, url = 0, api_id = 0;
-    char *url_full = NULL, *data_clean = NULL, *value = NULL;
+    char *url_full = NULL, *data_clean = NULL;
     const char *server = r->server_name[0] ? r->server_name : "X";
     const char *host = host_name()[0] ? host_name() : "X";
     enum db_status s = DB_ERROR;
@@ -138,15 +132,16 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
     strftime(api_date, sizeof api_date, "%Y-%m-%d %H:%M:%S", &tm);
     snprintf(run_time, sizeof run_time, "%.6f", request_elapsed(r));
 
-    data_clean = storable_str(data);
-    const char *last = params_php_last_value(&r->post);
+    /* data, value and the URL go to the database as they are: db/logs.c
+     * has the server store them as it stores VICIdial's. */
+    data_clean = strdup(data);
+    const char *value = params_php_last_value(&r->post);
     const struct param *pass = params_find(&r->post, "pass");
     /* VICIdial logs the last POST value; when that is the password and
      * --redact-url-pass is on, it is redacted like the URL. */
-    if (r->redact_url_pass && pass && last == pass->value)
-        last = "XXXX";
-    value = storable_str(last);
-    if (!data_clean || !value)
+    if (r->redact_url_pass && pass && value == pass->value)
+        value = "XXXX";
+    if (!data_clean)
         goto done;
     for (char *p = data_clean; *p; p++)
         if (*p == '"')
@@ -169,9 +164,7 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
             s = api_log_insert(db, &l, &api_id);
     }
     if (s == DB_OK) {
-        char *raw = apilog_url(r);
-        url_full = raw ? storable_str(raw) : NULL;
-        free(raw);
+        url_full = apilog_url(r);
         s = url_full ? api_url_insert(db, api_id, r->client_ip, url_full) : DB_ERROR;
     }
     if (s != DB_OK)
@@ -180,6 +173,5 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
 done:
     free(url_full);
     free(data_clean);
-    free(value);
     return s;
 }

@@ -67,6 +67,24 @@ static struct outcome coffee(const struct request *r)
     return o;
 }
 
+/* The first read, in the character set VICIdial's connection speaks in
+ * the mode it reads: when that is not the set the connection spoke, the
+ * connection switches and the read runs again, so that every value read
+ * and written afterwards is in that set. */
+static enum db_status read_preamble(struct request *r, int with_login, struct preamble *pre)
+{
+    for (int attempt = 0;; attempt++) {
+        int switched = 0;
+        enum db_status s = preamble_read(r->db, with_login, r->user,
+                                         request_field(r, FIELD_pass), auth_lock_before(),
+                                         request_field(r, FIELD_server_ip), pre);
+        if (s == DB_OK)
+            s = db_speak_as_vicidial(r->db, pre->settings.use_non_latin, &switched);
+        if (s != DB_OK || !switched || attempt == 1)
+            return s;
+    }
+}
+
 /* settings -> filter -> version / coffee -> authenticate -> the function. */
 static struct outcome run_preamble(struct request *r)
 {
@@ -83,8 +101,7 @@ static struct outcome run_preamble(struct request *r)
         return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
     /* function's filter is the same in both modes: known already. */
     int before_login = strcmp(r->function, "version") == 0 || is_coffee(r->function);
-    if (preamble_read(r->db, !before_login, r->user, request_field(r, FIELD_pass),
-                      auth_lock_before(), request_field(r, FIELD_server_ip), &pre) != DB_OK)
+    if (read_preamble(r, !before_login, &pre) != DB_OK)
         return outcome_db_down();
     r->settings = pre.settings;
     if (r->settings.use_non_latin && request_filter_fields(r) != 0)
