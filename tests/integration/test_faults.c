@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tests/support/fixture.h"
 
@@ -36,19 +35,6 @@
 #define AUTH "source=test&user=6666&pass=1234"
 #define UNAVAILABLE_ADD "ERROR: DATABASE UNAVAILABLE: |add_phone|\n"
 #define UNAVAILABLE_UPDATE "ERROR: DATABASE UNAVAILABLE: |update_phone|\n"
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *add_query(const char *extension, const char *login, const char *extra)
 {
@@ -179,8 +165,8 @@ static int count_ids(const char *ids)
  * lock; its id. */
 static long wait_blocked(long not_this)
 {
-    double t0 = now_s();
-    while (now_s() - t0 < 20.0) {
+    double t0 = test_now();
+    while (test_now() - t0 < 20.0) {
         char *ids = blocked_ids();
         for (char *p = ids; *p;) {
             long id = strtol(p, &p, 10);
@@ -192,7 +178,7 @@ static long wait_blocked(long not_this)
                 p++;
         }
         free(ids);
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
     ck_abort_msg("no daemon connection came to wait on the table lock within 20 s");
     return 0;
@@ -255,7 +241,7 @@ static void killed_lock_holder(const char *query_a, const char *query_b, const c
     call_start(&b, scene->daemon.port, query_b);
     /* B holds the login lock and waits; A has either answered or (as it
      * must not) gone on without the lock and is waiting again. */
-    t0 = now_s();
+    t0 = test_now();
     for (;;) {
         char *ids = blocked_ids();
         long holder = login_lock_holder(login);
@@ -265,8 +251,8 @@ static void killed_lock_holder(const char *query_a, const char *query_b, const c
         free(ids);
         if (b_conn && (a.done || waiting >= 2))
             break;
-        ck_assert_msg(now_s() - t0 < 20.0, "B never came to hold the lock and wait");
-        sleep_ms(20);
+        ck_assert_msg(test_now() - t0 < 20.0, "B never came to hold the lock and wait");
+        test_sleep_ms(20);
     }
     testdb_exec(&locker, "UNLOCK TABLES");
     call_finish(&a);
@@ -513,16 +499,16 @@ START_TEST(unique_key_refusal_answers_already_exists_without_an_admin_log_row)
     testdb_exec(&locker, "START TRANSACTION; INSERT INTO phones SET extension='uk1',"
                 " server_ip='" SERVER1 "', login='other', template_id=''");
     call_start(&a, scene->daemon.port, add_query("uk1", "ukl", ""));
-    t0 = now_s();
+    t0 = test_now();
     while (test_db_count("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB='%s'"
                          " AND INFO LIKE 'INSERT INTO phones%%'", scene->dbname) < 1) {
-        ck_assert_msg(now_s() - t0 < 20.0, "add_phone never came to wait on the unique key: %s",
+        ck_assert_msg(test_now() - t0 < 20.0, "add_phone never came to wait on the unique key: %s",
                       test_db_value("SELECT GROUP_CONCAT(CONCAT_WS(':', ID, STATE, INFO)"
                                     " SEPARATOR ' / ') FROM information_schema.PROCESSLIST"
                                     " WHERE DB='%s'", scene->dbname));
         ck_assert_msg(!a.done, "add_phone answered before the other writer committed: %s",
                       a.body);
-        sleep_ms(20);
+        test_sleep_ms(20);
     }
     testdb_exec(&locker, "COMMIT");
     call_finish(&a);
@@ -592,13 +578,13 @@ static struct left kill_at(const struct write_point *wp, const char *extension, 
     testdb_exec(&locker, "LOCK TABLES %s READ", wp->table);
     call_start(&a, scene->daemon.port, add_query(extension, extension, ""));
     for (int k = 0; k < kills; k++) {
-        double t0 = now_s();
+        double t0 = test_now();
         long id = 0;
         /* The first wait is the request's; later ones its writes again. */
         while (!a.done && !(id = strtol(blocked_ids(), NULL, 10))) {
-            ck_assert_msg(now_s() - t0 < 20.0, "add_phone never came to wait on %s",
+            ck_assert_msg(test_now() - t0 < 20.0, "add_phone never came to wait on %s",
                           wp->table);
-            sleep_ms(10);
+            test_sleep_ms(10);
         }
         if (a.done)
             break;
@@ -606,9 +592,9 @@ static struct left kill_at(const struct write_point *wp, const char *extension, 
         kill_connection(id);
         killed = id;
         /* Either an answer, or the same write again on a new connection. */
-        t0 = now_s();
-        while (!a.done && strtol(blocked_ids(), NULL, 10) == 0 && now_s() - t0 < 1.0)
-            sleep_ms(10);
+        t0 = test_now();
+        while (!a.done && strtol(blocked_ids(), NULL, 10) == 0 && test_now() - t0 < 1.0)
+            test_sleep_ms(10);
     }
     testdb_exec(&locker, "UNLOCK TABLES");
     call_finish(&a);
@@ -723,7 +709,7 @@ static void *kill_loop(void *arg)
         /* KILL of a connection that has just gone is an error: ignored. */
         if (id > 0 && mysql_query(t.conn, test_printf("KILL %ld", id)) == 0)
             k->kills++;
-        sleep_ms(2);
+        test_sleep_ms(2);
     }
     testdb_close(&t);
     return NULL;
@@ -736,13 +722,13 @@ START_TEST(kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login
                                  locker_id() } };
     pthread_t killer_thread;
     int rounds = 0, successes = 0, unavailable = 0;
-    double t0 = now_s();
+    double t0 = test_now();
 
     for (int i = 0; i < STORM_UPDATES; i++)
         testdb_exec(&scene->db, "INSERT INTO servers SET server_id='storm%d',"
                     " server_ip='10.1.0.%d', active='Y', local_gmt='-5.00'", i, i + 1);
     ck_assert_int_eq(pthread_create(&killer_thread, NULL, kill_loop, &k), 0);
-    for (int round = 0; round < STORM_ROUNDS_MAX && now_s() - t0 < STORM_SECONDS; round++) {
+    for (int round = 0; round < STORM_ROUNDS_MAX && test_now() - t0 < STORM_SECONDS; round++) {
         pthread_t threads[STORM_CALLERS];
         pthread_barrier_t start;
         const char *login = test_printf("st%d", round);
@@ -806,23 +792,28 @@ START_TEST(kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login
 }
 END_TEST
 
-static Suite *make_suite(void)
+static TCase *faults_tcase(Suite *s, const char *name)
 {
-    Suite *s = suite_create("faults");
-    TCase *tc = tcase_create("killed connections");
+    TCase *tc = tcase_create(name);
 
     tcase_add_checked_fixture(tc, faults_setup, faults_teardown);
     tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
+static Suite *make_suite(void)
+{
+    Suite *s = suite_create("faults");
+    TCase *tc = faults_tcase(s, "killed connections");
+
     tcase_add_test(tc, add_phone_killed_holding_its_locks_stops_and_one_phone_has_the_login);
     tcase_add_test(tc, update_phone_killed_holding_its_lock_stops_and_one_phone_has_the_login);
     tcase_add_test(tc, add_and_update_phone_killed_and_not_one_login_twice);
     tcase_add_test(tc,
         kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login_and_extension);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("locks after errors");
-    tcase_add_checked_fixture(tc, faults_setup, faults_teardown);
-    tcase_set_timeout(tc, 120);
+    tc = faults_tcase(s, "locks after errors");
     tcase_add_test(tc, add_phone_error_answers_leave_no_lock_held);
     tcase_add_test(tc, add_phone_sql_errors_leave_no_lock_held);
     tcase_add_test(tc, update_phone_error_answers_leave_no_lock_held);
@@ -830,14 +821,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, innodb_lock_wait_timeouts_leave_no_lock_held);
     tcase_add_test(tc, busy_answer_leaves_the_extension_lock_free);
     tcase_add_test(tc, unique_key_refusal_answers_already_exists_without_an_admin_log_row);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("killed between writes");
-    tcase_add_checked_fixture(tc, faults_setup, faults_teardown);
-    tcase_set_timeout(tc, 120);
+    tc = faults_tcase(s, "killed between writes");
     tcase_add_test(tc, a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs);
     tcase_add_test(tc, myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone);
-    suite_add_tcase(s, tc);
     return s;
 }
 

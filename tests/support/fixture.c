@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Every table the schema creates: restored from the snapshot per test. */
 static const char *const TABLES[] = {
@@ -126,6 +127,19 @@ char *api_add_phone(const char *extra)
     body = api_body(q);
     free(q);
     return body;
+}
+
+void test_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+double test_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 char *test_vprintf(const char *f, va_list ap)

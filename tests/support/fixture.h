@@ -37,6 +37,11 @@ int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void));
 void fixture_setup(void);
 void fixture_teardown(void);
 
+/* Sleep ms milliseconds; seconds on the monotonic clock (for bounded
+ * waits, never for timed assertions). */
+void test_sleep_ms(long ms);
+double test_now(void);
+
 /* printf into a malloc'd string (tests may leak these: each test runs in
  * a short-lived forked process). */
 char *test_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
