@@ -566,23 +566,25 @@ static struct left rows_left(const char *extension, int status)
     };
 }
 
-/* add_phone for extension stops at the point's table (locked for reading
- * by the other connection) and its connection is killed there; `kills`
- * times in all when the daemon writes again on a new connection. */
-static struct left kill_at(const struct write_point *wp, const char *extension, int kills)
+/* The call (query, for the phone extension on SERVER1) stops at the
+ * point's table (locked for reading by the other connection) and its
+ * connection is killed there; `kills` times in all when the daemon writes
+ * again on a new connection. */
+static struct left kill_at(const struct write_point *wp, const char *query,
+                           const char *extension, int kills)
 {
     struct call a;
     long killed = 0;
 
     testdb_exec(&scene->db, "UPDATE servers SET rebuild_conf_files='N'");
     testdb_exec(&locker, "LOCK TABLES %s READ", wp->table);
-    call_start(&a, scene->daemon.port, add_query(extension, extension, ""));
+    call_start(&a, scene->daemon.port, query);
     for (int k = 0; k < kills; k++) {
         double t0 = test_now();
         long id = 0;
         /* The first wait is the request's; later ones its writes again. */
         while (!a.done && !(id = strtol(blocked_ids(), NULL, 10))) {
-            ck_assert_msg(test_now() - t0 < 20.0, "add_phone never came to wait on %s",
+            ck_assert_msg(test_now() - t0 < 20.0, "the call never came to wait on %s",
                           wp->table);
             test_sleep_ms(10);
         }
@@ -620,7 +622,8 @@ START_TEST(a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs)
         const char *extension = test_printf("kw%zu", i);
         struct http_reply r;
 
-        expect_left(wp, kill_at(wp, extension, 1), innodb ? wp->innodb : wp->myisam);
+        expect_left(wp, kill_at(wp, add_query(extension, extension, ""), extension, 1),
+                    innodb ? wp->innodb : wp->myisam);
         expect_locks_free(extension, extension, wp->table);
         /* Nothing half-written is in the way of the call made again. */
         r = api_get(add_query(extension, extension, ""));
@@ -639,6 +642,27 @@ START_TEST(a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs)
 }
 END_TEST
 
+/* update_phone's UPDATE, admin log row, rebuild flag and API log: the same
+ * points, the phone there before and after (changed only with SUCCESS). */
+START_TEST(update_phone_killed_between_any_two_writes_changes_all_or_nothing)
+{
+    int innodb = strcmp(scene->engine, "InnoDB") == 0;
+
+    for (size_t i = 0; i < sizeof WRITE_POINTS / sizeof WRITE_POINTS[0]; i++) {
+        const struct write_point *wp = &WRITE_POINTS[i];
+        const char *extension = test_printf("ku%zu", i);
+        struct left want = innodb ? wp->innodb : wp->myisam;
+
+        seed_phone(extension, SERVER1, extension);
+        want.phones = 1;
+        expect_left(wp, kill_at(wp, update_query(extension, SERVER1, "&phone_full_name=Changed"),
+                                extension, 1), want);
+        test_expect_db(want.status == 200 ? "Changed" : "Seed",
+                       "SELECT fullname FROM phones WHERE extension='%s'", extension);
+    }
+}
+END_TEST
+
 START_TEST(myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone)
 {
     const struct write_point *wp = &WRITE_POINTS[1];    /* the admin log */
@@ -648,7 +672,7 @@ START_TEST(myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone)
     if (strcmp(scene->engine, "MyISAM") != 0)
         return;     /* InnoDB rolls the phone back: the test above */
     /* The first write and every write again are killed. */
-    expect_left(wp, kill_at(wp, "kx1", 10), none_after_the_phone);
+    expect_left(wp, kill_at(wp, add_query("kx1", "kx1", ""), "kx1", 10), none_after_the_phone);
     log = daemon_log(&scene->daemon);
     ck_assert_msg(strstr(log, "add_phone of phone kx1|" SERVER1 " is written, but not its admin"
                          " log row or the server's rebuild flag"), "no line names the phone");
@@ -824,6 +848,7 @@ static Suite *make_suite(void)
 
     tc = faults_tcase(s, "killed between writes");
     tcase_add_test(tc, a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs);
+    tcase_add_test(tc, update_phone_killed_between_any_two_writes_changes_all_or_nothing);
     tcase_add_test(tc, myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone);
     return s;
 }
