@@ -8,8 +8,6 @@
  */
 #include "db/tx.h"
 
-#include <stdlib.h>
-
 #include "db/locks.h"
 
 static const char SQL_TRANSACTIONAL[] =

@@ -141,13 +141,16 @@ static void release_session(struct request *r)
 }
 
 /* A phone's transaction (db/tx.h) holds its write, the admin log row, the
- * rebuild flag and now the API log row: committed when the answer is not
- * a 503 and its API log row was written, else rolled back, and then (or
- * when the COMMIT fails) the answer is a 503: nothing was written. */
+ * rebuild flag and now the API log row: committed when the answer is a
+ * line (not a 503 or 500) and its API log row was written, else rolled
+ * back, and then (or when the COMMIT fails) the answer is a 503: nothing
+ * was written. */
 static void end_transaction(struct request *r, enum answer answer, enum db_status logged,
                             struct response *resp)
 {
-    if (answer != ANSWER_DB_DOWN && logged == DB_OK && tx_commit(r->db) == DB_OK)
+    int failed = answer == ANSWER_DB_DOWN || answer == ANSWER_NO_MEMORY;
+
+    if (!failed && logged == DB_OK && tx_commit(r->db) == DB_OK)
         return;
     tx_rollback(r->db);
     if (answer != ANSWER_DB_DOWN) {

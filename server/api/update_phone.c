@@ -175,7 +175,8 @@ static struct outcome update_fields(struct request *r, const char *e, const char
     o = check_and_update(r, e, s, &c, &updated, &atomic);
     if (locked)
         released = lock_release_all(r->db);
-    /* The lock is released (or went with a lost connection). */
+    /* The lock is released (or kept by the transaction, or went with a
+     * lost connection). */
 
     if (updated) {
         char *sql = event_sql(&c, e, s);
