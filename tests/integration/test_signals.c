@@ -183,20 +183,8 @@ static long count_lines(const char *text, const char *needle)
 
 static char *read_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-
-    if (!f)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    len = (long)fread(buf, 1, (size_t)len, f);
-    buf[len] = '\0';
-    fclose(f);
-    return buf;
+    char *text = read_whole_file(path);
+    return text ? text : strdup("");
 }
 
 /* ---- SIGTERM ---------------------------------------------------------- */

@@ -186,9 +186,9 @@ int daemon_wait_exit(struct daemon *d, unsigned seconds)
     return -2;
 }
 
-char *daemon_log(const struct daemon *d)
+char *read_whole_file(const char *path)
 {
-    FILE *f = fopen(d->log_path, "rb");
+    FILE *f = fopen(path, "rb");
     char *buf;
     long len;
 
@@ -202,4 +202,9 @@ char *daemon_log(const struct daemon *d)
     buf[len] = '\0';
     fclose(f);
     return buf;
+}
+
+char *daemon_log(const struct daemon *d)
+{
+    return read_whole_file(d->log_path);
 }

@@ -42,4 +42,7 @@ unsigned daemon_free_port(void);
 /* The daemon's standard error so far, malloc'd. */
 char *daemon_log(const struct daemon *d);
 
+/* A whole file, malloc'd; NULL when it cannot be read. */
+char *read_whole_file(const char *path);
+
 #endif
