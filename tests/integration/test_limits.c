@@ -636,7 +636,7 @@ START_TEST(per_ip_connections_refuses_the_next_from_that_address_only)
     for (int i = 0; i < 4; i++) {
         held[i] = open_conn("127.0.0.1", d.port);
         send_str(held[i], keep, strlen(keep));
-        read_for(held[i], 0.5, &g);
+        read_for(held[i], 2.0, &g);     /* kept alive: waits it all */
         ck_assert_msg(strstr(g.data, "200 OK") != NULL, "held connection %d not served", i);
     }
     /* a fifth from 127.0.0.1: closed without an answer */
