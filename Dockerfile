@@ -56,7 +56,9 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 \
     CMD ["/usr/local/bin/nonagentd-healthcheck"]
 
-# nonagentd runs as PID 1: it stops on SIGTERM (docker stop) after finishing
-# the requests in flight, within 10 s, and logs to standard error.
-ENTRYPOINT ["/usr/local/sbin/nonagentd", "--listen", "0.0.0.0:8080"]
+# nonagentd runs as PID 1 and logs to standard error.  On SIGTERM (docker
+# stop) it finishes the requests in flight for up to 8 s (--stop-timeout),
+# so that it exits on its own before the engine's SIGKILL, which comes 10 s
+# after the SIGTERM by default (docker stop, podman stop, Compose).
+ENTRYPOINT ["/usr/local/sbin/nonagentd", "--listen", "0.0.0.0:8080", "--stop-timeout", "8"]
 CMD []

@@ -73,4 +73,5 @@ id=$(tar -C "$fs" --numeric-owner -cf - . |
 for n in $todo; do
     podman tag "$id" "$n"
 done
-echo "debian-base.sh: made $todo (image ${id#sha256:}) in $((SECONDS - start)) s" >&2
+id=${id#sha256:}
+echo "debian-base.sh: made ${todo//$'\n'/ } (image ${id:0:12}) in $((SECONDS - start)) s" >&2

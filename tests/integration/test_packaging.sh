@@ -10,6 +10,7 @@
 #                       only in the build stage, runtime packages covering the
 #                       binary's libraries, non-root USER, EXPOSE 8080,
 #                       HEALTHCHECK with no fixed address, ENTRYPOINT --listen
+#                       and a --stop-timeout below the engines' 10 s
 #   .dockerignore       the image build's cmake run, on a copy of the tree
 #                       filtered by it, into BUILD_DIR/pkg-build
 #   cmake --install     binary, unit, sample config and schema where expected,
@@ -319,6 +320,12 @@ check "run stage has $hc_tool" grep -Eq "^COPY .* $hc_tool\$" <<<"$final"
 entry=$(grep -Ei '^ENTRYPOINT ' <<<"$final")
 check "ENTRYPOINT runs nonagentd --listen 0.0.0.0:8080 (exec form)" \
     grep -Eq '^ENTRYPOINT +\[ *"[^"]*/nonagentd" *, *"--listen" *, *"0\.0\.0\.0:8080"' <<<"$entry"
+# Past its --stop-timeout (default 10 s) nonagentd gives up on requests in
+# flight; docker stop, podman stop and Compose send SIGKILL 10 s after
+# SIGTERM.  The drain must end first, or a busy container is killed.
+stop_timeout=$(sed -n 's/.*"--stop-timeout" *, *"\([0-9]*\)".*/\1/p' <<<"$entry")
+check "ENTRYPOINT's --stop-timeout (${stop_timeout:-not set: 10}) is below the engines' 10 s" \
+    test "${stop_timeout:-10}" -lt 10
 
 # ---------------------------------------------------------------------------
 # The image's build, on the context .dockerignore leaves
