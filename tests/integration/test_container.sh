@@ -52,9 +52,11 @@ fi
 work=$build/container-test
 rm -rf -- "$work"
 mkdir -p "$work"
-# One image per build directory, kept for podman's layer cache.
-tag=localhost/nonagentd-test:$(printf '%s' "$build" | md5sum | cut -c1-12)
-name=nonagentd-test-$$
+# One image per build directory, kept for podman's layer cache, and one
+# container name: a container left by a run that was killed goes first.
+build_id=$(printf '%s' "$build" | md5sum | cut -c1-12)
+tag=localhost/nonagentd-test:$build_id
+name=nonagentd-test-$build_id
 # runc: crun fails on this cgroup setup.  The ulimits: runc cannot raise the
 # container's limits to the engine's defaults (1048576) here.
 engine_opts=(--runtime runc)
@@ -81,6 +83,7 @@ trap cleanup EXIT
 
 # podman_logs: the container's output so far.
 podman_logs() { podman logs "$container" 2>&1; }
+podman rm -f -t 0 "$name" >/dev/null 2>&1
 
 # ---------------------------------------------------------------------------
 # The base images and the build
