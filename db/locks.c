@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Both locks in one round trip; the select list is evaluated left to right,
  * which gives the fixed order.  The key is the SHA1 of the collation's
@@ -27,49 +28,77 @@ static int granted(const char *v)
     return v && strcmp(v, "1") == 0;
 }
 
+/* A wait in seconds as GET_LOCK's argument: "010.000" (--lock-wait and
+ * --db-timeout are at most 300 s). */
+#define WAIT_LEN 7
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Run a GET_LOCK statement (its wait arguments point at `wait`) until it
+ * grants every lock it asks for, or `seconds` have passed.  A GET_LOCK
+ * waits inside its statement, and a statement that does not answer within
+ * the read timeout (--db-timeout) is taken for a frozen database: so the
+ * wait is spent in slices of db_wait_slice() per lock, each a statement of
+ * its own, with every lock released between two slices.  *got is 1 when
+ * every lock is held (and the request pinned to its connection). */
+static enum db_status take_locks(struct db *db, const char *sql, const struct db_arg *a,
+                                 int nargs, char *wait, size_t wait_size, unsigned seconds,
+                                 int *got)
+{
+    double end = monotonic_seconds() + seconds, slice = db_wait_slice();
+
+    *got = 0;
+    for (;;) {
+        struct db_row row;
+        int found = 0;
+        double left = end - monotonic_seconds();
+        enum db_status s;
+
+        if (left < 0)
+            left = 0;
+        /* Always WAIT_LEN characters, the length the arguments were bound with. */
+        snprintf(wait, wait_size, "%0*.3f", WAIT_LEN, left < slice ? left : slice);
+        s = db_row(db, sql, a, nargs, &row, &found);
+        if (s != DB_OK)
+            return s;
+        *got = found && row.ncols > 0;
+        for (int i = 0; *got && i < row.ncols; i++)
+            *got = granted(row.col[i]);
+        if (*got) {
+            db_pin(db, DB_PIN_LOCKS);
+            return DB_OK;
+        }
+        s = lock_release_all(db);
+        if (s != DB_OK || left <= slice)
+            return s;
+    }
+}
+
 enum db_status lock_phone(struct db *db, const char *extension, const char *server_ip,
                           const char *login, unsigned seconds, int *got)
 {
-    char wait[16];
-    struct db_row row;
-    int found = 0;
-    enum db_status s;
-
-    snprintf(wait, sizeof wait, "%u", seconds);
+    char wait[32];
     /* Keyed on the values as they will be stored: cut to column width. */
     struct db_arg a[] = {
-        db_cut(extension, W_EXTENSION), db_cut(server_ip, W_SERVER_IP), DB_STR(wait),
-        db_cut(login, W_LOGIN), DB_STR(wait),
+        db_cut(extension, W_EXTENSION), db_cut(server_ip, W_SERVER_IP), DB_STRN(wait, WAIT_LEN),
+        db_cut(login, W_LOGIN), DB_STRN(wait, WAIT_LEN),
     };
-    *got = 0;
-    s = db_row(db, SQL_LOCK_PHONE, a, 5, &row, &found);
-    if (s != DB_OK)
-        return s;
-    *got = found && row.ncols == 2 && granted(row.col[0]) && granted(row.col[1]);
-    if (!*got)
-        return lock_release_all(db);
-    db_pin(db, DB_PIN_LOCKS);
-    return DB_OK;
+
+    return take_locks(db, SQL_LOCK_PHONE, a, 5, wait, sizeof wait, seconds, got);
 }
 
 enum db_status lock_login(struct db *db, const char *login, unsigned seconds, int *got)
 {
-    char wait[16];
-    struct db_row row;
-    int found = 0;
-    enum db_status s;
+    char wait[32];
+    struct db_arg a[] = { db_cut(login, W_LOGIN), DB_STRN(wait, WAIT_LEN) };
 
-    snprintf(wait, sizeof wait, "%u", seconds);
-    struct db_arg a[] = { db_cut(login, W_LOGIN), DB_STR(wait) };
-    *got = 0;
-    s = db_row(db, SQL_LOCK_LOGIN, a, 2, &row, &found);
-    if (s != DB_OK)
-        return s;
-    *got = found && granted(row.col[0]);
-    if (!*got)
-        return lock_release_all(db);
-    db_pin(db, DB_PIN_LOCKS);
-    return DB_OK;
+    return take_locks(db, SQL_LOCK_LOGIN, a, 2, wait, sizeof wait, seconds, got);
 }
 
 enum db_status lock_release_all(struct db *db)

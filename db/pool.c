@@ -74,6 +74,11 @@ void db_configure(const struct db_params *p)
     pthread_once(&db_key_once, make_key);
 }
 
+double db_wait_slice(void)
+{
+    return (params.rw_timeout ? params.rw_timeout : 30) / 3.0;
+}
+
 static void set_error(struct db *db, unsigned err, const char *msg)
 {
     db->err = err;

@@ -143,6 +143,11 @@ void db_stats(struct db_stats *out);
 /* Does the database answer (SELECT 1)? */
 enum db_status db_alive(struct db *db);
 
+/* The longest a statement may make the server wait before answering (a
+ * GET_LOCK's timeout), in seconds: a third of the read timeout
+ * (--db-timeout), so that a wait is never taken for a frozen database. */
+double db_wait_slice(void);
+
 /* MariaDB error number of the last failed statement (0 if none). */
 unsigned db_last_errno(struct db *db);
 const char *db_last_error(struct db *db);

@@ -95,9 +95,7 @@ int main(int argc, char **argv)
         .host = c.db_host, .user = c.db_user, .pass = c.db_pass, .name = c.db_name,
         .socket = c.db_socket, .sql_mode = c.sql_mode, .port = c.db_port,
         .sql_mode_set = c.sql_mode_set, .connect_timeout = c.db_timeout,
-        /* A named lock is waited for in the server (GET_LOCK up to
-         * --lock-wait), with nothing on the wire meanwhile. */
-        .rw_timeout = c.db_timeout + c.lock_wait,
+        .rw_timeout = c.db_timeout,
     };
     db_configure(&dp);
 

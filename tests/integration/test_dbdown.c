@@ -320,8 +320,7 @@ static void start_everything(void)
     setenv("NONAGENTD_TESTDB_DIR", main_dir, 1);
     testdb_close(&db);
 
-    static const char *const ARGS[] = { "--lock-wait", "1", NULL };
-    daemon_start(&daemon_, &db, NULL, ARGS);
+    daemon_start(&daemon_, &db, NULL, NULL);
 }
 
 /* ---- requests --------------------------------------------------------- */
@@ -553,9 +552,8 @@ END_TEST
 
 /* ---- a frozen database ------------------------------------------------ */
 
-/* The daemon's --db-timeout (its default) plus its --lock-wait: a read
- * may wait that long for a named lock. */
-#define DB_TIMEOUT (3 + 1)
+/* The daemon's --db-timeout (its default). */
+#define DB_TIMEOUT 3
 
 /* target answers 503 within the database timeout (plus slack for a loaded
  * machine: the bound is the point, not the speed). */
@@ -569,7 +567,7 @@ static void expect_unavailable_within_the_timeout(const char *target)
     ck_assert_msg(r.status == 503, "%s while the database is frozen: status %d (body \"%s\")",
                   target, r.status, r.body ? r.body : "");
     ck_assert_msg(took < DB_TIMEOUT + 2.0, "%s took %.2f s with the database frozen"
-                  " (--db-timeout plus --lock-wait: %d s)", target, took, DB_TIMEOUT);
+                  " (--db-timeout %d)", target, took, DB_TIMEOUT);
     http_reply_free(&r);
 }
 

@@ -977,9 +977,11 @@ END_TEST
 
 /* ---- --lock-wait ----------------------------------------------------- */
 
-START_TEST(lock_wait_contested_extension_is_busy_after_the_wait)
+/* Hold the extension's lock from the test, send add_phone to a daemon
+ * started with args: it answers PHONE IS BUSY after about `wait` seconds,
+ * then, with the lock released, adds the phone at once. */
+static void expect_busy_after(const char *const *args, double wait, const char *tag)
 {
-    static const char *const ARGS[] = { "--lock-wait", "1", NULL };
     struct testdb t;
     struct daemon d;
     struct http_reply r;
@@ -989,13 +991,13 @@ START_TEST(lock_wait_contested_extension_is_busy_after_the_wait)
     testdb_connect(&t);
     testdb_exec(&t, "USE %s", db.name);
     snprintf(t.name, sizeof t.name, "%s", db.name);
-    snprintf(ext, sizeof ext, "lockw%d", (int)getpid());
+    snprintf(ext, sizeof ext, "%s%d", tag, (int)getpid());
     /* the extension's key as db/locks.c builds it, held by the test */
     ck_assert_int_eq(testdb_count(&t,
         "SELECT GET_LOCK(CONCAT('nonagentd.ext.', SHA1(CONCAT(WEIGHT_STRING("
         "CONVERT('%s' USING utf8mb3) COLLATE utf8mb3_unicode_ci), '|', WEIGHT_STRING("
         "CONVERT('10.0.9.8' USING utf8mb3) COLLATE utf8mb3_unicode_ci)))), 0)", ext), 1);
-    start(&d, ARGS);
+    start(&d, args);
     snprintf(target, sizeof target,
              API "?source=test&function=add_phone&user=6666&pass=1234&extension=%s"
              "&dialplan_number=77&voicemail_id=77&phone_login=%sl&phone_pass=test"
@@ -1008,7 +1010,8 @@ START_TEST(lock_wait_contested_extension_is_busy_after_the_wait)
              ext);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, busy);
-    ck_assert_msg(took > 0.9 && took < 3.0, "busy answer after %.2f s (--lock-wait 1)", took);
+    ck_assert_msg(took > wait - 0.1 && took < wait + 2.0, "busy answer after %.2f s (wait %.0f s)",
+                  took, wait);
     http_reply_free(&r);
     ck_assert_int_eq(testdb_count(&t, "SELECT COUNT(*) FROM phones WHERE extension='%s'", ext), 0);
 
@@ -1020,6 +1023,22 @@ START_TEST(lock_wait_contested_extension_is_busy_after_the_wait)
     http_reply_free(&r);
     testdb_close(&t);
     stop(&d);
+}
+
+START_TEST(lock_wait_contested_extension_is_busy_after_the_wait)
+{
+    static const char *const ARGS[] = { "--lock-wait", "1", NULL };
+    expect_busy_after(ARGS, 1.0, "lockw");
+}
+END_TEST
+
+/* A lock wait longer than --db-timeout is still a wait, not a frozen
+ * database: the answer is PHONE IS BUSY after the whole wait, not a 503
+ * after the read timeout. */
+START_TEST(lock_wait_longer_than_db_timeout_is_busy_not_503)
+{
+    static const char *const ARGS[] = { "--lock-wait", "3", "--db-timeout", "1", NULL };
+    expect_busy_after(ARGS, 3.0, "lockl");
 }
 END_TEST
 
@@ -1300,6 +1319,7 @@ static Suite *make_suite(void)
     tcase_add_test(flags, max_body_applies_to_a_body_of_any_type);
     tcase_add_test(flags, mixed_multipart_bodies_are_each_answered);
     tcase_add_test(flags, lock_wait_contested_extension_is_busy_after_the_wait);
+    tcase_add_test(flags, lock_wait_longer_than_db_timeout_is_busy_not_503);
     tcase_add_test(flags, limit_flags_refuse_values_out_of_range);
     suite_add_tcase(s, flags);
 
