@@ -50,7 +50,9 @@ enum flag_id {
     F_CONFIG, F_LISTEN, F_THREADS, F_DB_HOST, F_DB_PORT, F_DB_USER, F_DB_PASS,
     F_DB_NAME, F_DB_SOCKET, F_SQL_MODE, F_MAX_CONNECTIONS, F_PER_IP_CONNECTIONS,
     F_CONNECTION_TIMEOUT, F_MAX_BODY, F_MAX_HEADER, F_LOCK_WAIT, F_REDACT_URL_PASS,
-    F_REQUEST_TIMEOUT, F_STOP_TIMEOUT, F_DB_TIMEOUT, F_ACCESS_LOG, F_HELP, F_VERSION
+    F_REQUEST_TIMEOUT, F_STOP_TIMEOUT, F_DB_TIMEOUT, F_ACCESS_LOG,
+    F_TLS_CERT, F_TLS_KEY, F_TRUSTED_PROXY, F_CORS_ORIGIN, F_CORS_METHODS, F_CORS_HEADERS,
+    F_CORS_CREDENTIALS, F_HELP, F_VERSION
 };
 
 static const struct flag {
@@ -79,6 +81,13 @@ static const struct flag {
     { "stop-timeout", F_STOP_TIMEOUT, 1 },
     { "db-timeout", F_DB_TIMEOUT, 1 },
     { "access-log", F_ACCESS_LOG, 1 },
+    { "tls-cert", F_TLS_CERT, 1 },
+    { "tls-key", F_TLS_KEY, 1 },
+    { "trusted-proxy", F_TRUSTED_PROXY, 1 },
+    { "cors-allowed-origin", F_CORS_ORIGIN, 1 },
+    { "cors-allowed-methods", F_CORS_METHODS, 1 },
+    { "cors-allowed-headers", F_CORS_HEADERS, 1 },
+    { "cors-allowed-credentials", F_CORS_CREDENTIALS, 1 },
     { "help",      F_HELP,      0 },
     { "version",   F_VERSION,   0 },
 };
@@ -128,6 +137,20 @@ static const char USAGE[] =
     "                      before exiting anyway, 1-3600 (default 10)\n"
     "  --access-log WHERE  one line per request to off, stderr (default) or\n"
     "                      a FILE (appended; reopened on SIGHUP)\n"
+    "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...\n"
+    "  --tls-key FILE      ... and this PEM private key; both or neither\n"
+    "  --trusted-proxy CIDR[,CIDR]  peers (reverse proxies) whose\n"
+    "                      X-Forwarded-For names the client: its rightmost\n"
+    "                      address that is not a trusted proxy (default: none)\n"
+    "  --cors-allowed-origin REGEX  answer browsers from origins matching\n"
+    "                      REGEX (extended, whole origin, '|' between\n"
+    "                      alternatives, '*' for any) with CORS headers and\n"
+    "                      OPTIONS preflights; default: CORS off\n"
+    "  --cors-allowed-methods LIST  Access-Control-Allow-Methods\n"
+    "                      (default \"GET, POST, OPTIONS\")\n"
+    "  --cors-allowed-headers LIST  Access-Control-Allow-Headers (default none)\n"
+    "  --cors-allowed-credentials Y|N  Access-Control-Allow-Credentials: true\n"
+    "                      when Y (default N)\n"
     "  -h, --help          print this help and exit\n"
     "  -V, --version       print the version and exit\n"
     "\n"
@@ -189,6 +212,7 @@ static void set_defaults(struct config *c)
     c->stop_timeout = 10;
     c->db_timeout = 3;
     strcpy(c->access_log, "stderr");
+    strcpy(c->cors_allowed_methods, "GET, POST, OPTIONS");
 }
 
 /* A numeric limit flag: value within [lo, hi]. */
@@ -593,6 +617,29 @@ static int apply_flag(struct config *c, const struct flag *f, const char *value,
         }
         return set_text(c->access_log, sizeof c->access_log, value, "--access-log",
                         err, errlen);
+    case F_TLS_CERT:
+        return set_text(c->tls_cert, sizeof c->tls_cert, value, "--tls-cert", err, errlen);
+    case F_TLS_KEY:
+        return set_text(c->tls_key, sizeof c->tls_key, value, "--tls-key", err, errlen);
+    case F_TRUSTED_PROXY:
+        return proxy_parse(value, &c->trusted_proxies, err, errlen);
+    case F_CORS_ORIGIN:
+        return set_text(c->cors_allowed_origin, sizeof c->cors_allowed_origin, value,
+                        "--cors-allowed-origin", err, errlen);
+    case F_CORS_METHODS:
+        return set_text(c->cors_allowed_methods, sizeof c->cors_allowed_methods, value,
+                        "--cors-allowed-methods", err, errlen);
+    case F_CORS_HEADERS:
+        return set_text(c->cors_allowed_headers, sizeof c->cors_allowed_headers, value,
+                        "--cors-allowed-headers", err, errlen);
+    case F_CORS_CREDENTIALS:
+        if (strcmp(value, "Y") != 0 && strcmp(value, "N") != 0) {
+            fail(err, errlen, "--cors-allowed-credentials: '%s' is not Y or N",
+                 shown(value, buf, sizeof buf));
+            return -1;
+        }
+        c->cors_allowed_credentials = value[0] == 'Y';
+        return 0;
     case F_SQL_MODE:
         c->sql_mode_set = 1;
         return set_text(c->sql_mode, sizeof c->sql_mode, value, "--sql-mode",
@@ -669,6 +716,12 @@ enum config_result config_load(struct config *c, int argc, char **argv,
         if (!(f = next_flag(argc, argv, &i, &value, err, errlen)) ||
             apply_flag(c, f, value, err, errlen) != 0)
             return CONFIG_ERROR;
+    }
+    if (!c->tls_cert[0] != !c->tls_key[0]) {
+        fail(err, errlen, "%s without %s: HTTPS needs both the certificate and its key",
+             c->tls_cert[0] ? "--tls-cert" : "--tls-key",
+             c->tls_cert[0] ? "--tls-key" : "--tls-cert");
+        return CONFIG_ERROR;
     }
     return CONFIG_OK;
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "server/proxy.h"
+
 #define CONFIG_DEFAULT_PATH "/etc/astguiclient.conf"
 
 struct config {
@@ -41,6 +43,17 @@ struct config {
     unsigned db_timeout;       /* seconds for a database connect, read or write */
 
     char access_log[512];      /* "off", "stderr" or a file path */
+
+    /* TLS: both or neither (PEM files) */
+    char tls_cert[512];
+    char tls_key[512];
+    /* Peers whose X-Forwarded-For names the client (none by default) */
+    struct proxy_list trusted_proxies;
+    /* CORS, VICIdial's four settings; off while the origin pattern is "" */
+    char cors_allowed_origin[1024];  /* ERE, "|"-separated, or "*" */
+    char cors_allowed_methods[256];
+    char cors_allowed_headers[512];
+    int cors_allowed_credentials;
 
     char config_path[512];     /* the file actually read, "" if none */
     unsigned config_db_keys;   /* VARDB_ lines applied from it (0: a warning) */

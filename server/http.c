@@ -41,8 +41,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/cors.h"
 #include "server/dispatch.h"
 #include "server/listener.h"
+#include "server/tls.h"
 #include "server/metrics.h"
 #include "server/reqlog.h"
 #include "server/request.h"
@@ -76,6 +78,7 @@ struct http_req {
     struct work work;           /* queued for a worker; see run_request */
     struct MHD_Connection *conn;
     const char *method;         /* libmicrohttpd's, valid for the request */
+    char *cors_origin;          /* an allowed Origin to answer with CORS headers */
     int queued;                 /* handed to a worker */
     int noted;                  /* counted and logged (note_answer) */
     int sent_status;            /* the answer handed to libmicrohttpd, 0: none */
@@ -104,6 +107,7 @@ struct http_conn {
 struct http_server {
     struct MHD_Daemon *daemon;
     unsigned listen_port;
+    struct tls_pem tls;         /* held while the daemon runs */
 };
 
 static atomic_int in_flight;          /* requests begun and not yet completed */
@@ -322,6 +326,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         MHD_destroy_post_processor(h->pp);
     buf_free(&h->resp.body);
     request_free(&h->req);
+    free(h->cors_origin);
     buf_free(&h->body);
     free(h->uri);
     free(h);
@@ -383,6 +388,51 @@ static enum MHD_Result on_multipart_field(void *cls, enum MHD_ValueKind kind, co
     return params_extend_last(&h->req.post, data, size) == 0 ? MHD_YES : MHD_NO;
 }
 
+/* Every X-Forwarded-For header, in order, joined with commas (a proxy may
+ * add a header of its own instead of appending to the one it got). */
+struct xff_join {
+    char text[1024];
+    size_t len;
+    int overflow;
+};
+
+static enum MHD_Result add_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct xff_join *j = cls;
+    (void)kind;
+    if (!key || strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+        return MHD_YES;
+    size_t len = strlen(value);
+    if (j->len + len + 2 >= sizeof j->text) {
+        j->overflow = 1;
+        return MHD_NO;
+    }
+    if (j->len)
+        j->text[j->len++] = ',';
+    memcpy(j->text + j->len, value, len + 1);
+    j->len += len;
+    return MHD_YES;
+}
+
+/* The peer is the socket's address; behind a trusted proxy the client is
+ * named by X-Forwarded-For (proxy.c), and that address is the client's
+ * for the IP lists, the failed-login records and every log. */
+static void client_behind_proxy(struct MHD_Connection *conn, struct request *r)
+{
+    struct xff_join j = { .len = 0 };
+    char peer[sizeof r->client_ip];
+
+    if (!proxy_trusted(&cfg->trusted_proxies, r->client_ip))
+        return;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_xff, &j);
+    if (j.len == 0 || j.overflow)
+        return;         /* nothing usable: the proxy itself is the client */
+    memcpy(peer, r->client_ip, sizeof peer);
+    proxy_client_address(&cfg->trusted_proxies, peer, j.text, r->client_ip,
+                         sizeof r->client_ip);
+}
+
 static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
 {
     struct request *r = &h->req;
@@ -403,6 +453,8 @@ static void fill_transport(struct http_req *h, struct MHD_Connection *conn)
                 memmove(r->client_ip, r->client_ip + 7, strlen(r->client_ip + 7) + 1);
         }
     }
+    if (cfg->trusted_proxies.n > 0)
+        client_behind_proxy(conn, r);
     /* SERVER_NAME and SERVER_PORT as Apache derives them from Host. */
     r->server_port = server_listen_port;
     /* The Host header goes into the API log's tables: keep it storable
@@ -440,7 +492,14 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct http_re
     mr = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (!mr)
         return MHD_NO;
-    MHD_add_response_header(mr, "Content-type", "text/html; charset=utf-8");
+    MHD_add_response_header(mr, "Content-type",
+                            resp->content_type ? resp->content_type : "text/html; charset=utf-8");
+    if (h->cors_origin) {
+        struct cors_header ch[5];
+        size_t n = cors_headers(h->cors_origin, ch);
+        for (size_t i = 0; i < n; i++)
+            MHD_add_response_header(mr, ch[i].name, ch[i].value);
+    }
     MHD_add_response_header(mr, "Cache-Control", "no-cache, must-revalidate");
     MHD_add_response_header(mr, "Pragma", "no-cache");
     /* Stopping: the connection closes after this answer. */
@@ -494,9 +553,16 @@ static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
 
     if (h->too_large)
         return answer_plain(conn, h, method, 413, "ERROR: REQUEST BODY TOO LARGE\n", "TOOLARGE");
+    /* A browser's CORS preflight from an allowed origin: the headers say
+     * it all, no function runs. */
+    if (h->route == ROUTE_API && h->cors_origin && strcmp(method, "OPTIONS") == 0)
+        return answer_plain(conn, h, method, 204, "", "PREFLIGHT");
     if (h->route == ROUTE_METRICS) {
         resp.result = "METRICS";
-        metrics_render(&resp.body);
+        /* The Prometheus text format's own type: Prometheus 3 refuses a
+         * scrape served as text/html. */
+        resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        metrics_render(&resp.body, (unsigned long)atomic_load(&in_flight), workers_queued());
         ret = send_response(conn, h, method, &resp);
         buf_free(&resp.body);
         return ret;
@@ -574,6 +640,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (h->route == ROUTE_NOT_FOUND)
             return MHD_YES;     /* answered after the body is drained */
         if (h->route == ROUTE_API) {
+            const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+            if (cors_origin_allowed(origin))
+                h->cors_origin = strdup(origin);
             const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
             /* Refuse an announced oversized body before reading any of it. */
@@ -695,25 +764,47 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     io_threads = (unsigned)(cores + 3) / 4;
     if (io_threads > 4)
         io_threads = 4;
-    listen_fd = listener_open(c->listen_addr, c->listen_port, &family, err, errlen);
-    if (listen_fd < 0)
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
+    }
+    if (c->tls_cert[0]) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            snprintf(err, errlen, "--tls-cert: this libmicrohttpd was built without TLS");
+            free(s);
+            return NULL;
+        }
+        if (tls_load(c->tls_cert, c->tls_key, &s->tls, err, errlen) != 0) {
+            free(s);
+            return NULL;
+        }
+        flags |= MHD_USE_TLS;
+    }
+    if (cors_start(c, err, errlen) != 0) {
+        tls_free(&s->tls);
+        free(s);
+        return NULL;
+    }
+    listen_fd = listener_open(c->listen_addr, c->listen_port, &family, err, errlen);
+    if (listen_fd < 0) {
+        cors_stop();
+        tls_free(&s->tls);
+        free(s);
+        return NULL;
+    }
     if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
         flags |= MHD_USE_EPOLL;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        close(listen_fd);
-        return NULL;
-    }
     server_listen_port = c->listen_port;
     cfg = c;
     s->listen_port = c->listen_port;
     if (workers_start(workers) != 0) {
         snprintf(err, errlen, "cannot start %u worker threads", workers);
         close(listen_fd);
+        cors_stop();
+        tls_free(&s->tls);
         free(s);
         return NULL;
     }
@@ -723,12 +814,18 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
     size_t nopt = 0;
     if (io_threads > 1)
         optional[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE, io_threads, NULL };
+    if (s->tls.cert) {
+        optional[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls.cert };
+        optional[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls.key };
+    }
     optional[nopt] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
     atomic_store(&reaper_quit, 0);
     if (pthread_create(&reaper, NULL, reap_connections, NULL) != 0) {
         snprintf(err, errlen, "cannot start the connection reaper thread");
         close(listen_fd);
         workers_stop();
+        cors_stop();
+        tls_free(&s->tls);
         free(s);
         return NULL;
     }
@@ -746,15 +843,22 @@ struct http_server *http_start(const struct config *c, char *err, size_t errlen)
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, c->per_ip_connections,
         MHD_OPTION_END);
     if (!s->daemon) {
-        snprintf(err, errlen, "cannot start the HTTP server on %s:%u", c->listen_addr,
-                 c->listen_port);
+        snprintf(err, errlen, "cannot start the HTTP server on %s:%u%s", c->listen_addr,
+                 c->listen_port, s->tls.cert ? " (is --tls-key the key of --tls-cert?)" : "");
         atomic_store(&reaper_quit, 1);
         pthread_join(reaper, NULL);
         workers_stop();
+        cors_stop();
+        tls_free(&s->tls);
         free(s);
         return NULL;
     }
     return s;
+}
+
+const char *http_library_version(void)
+{
+    return MHD_get_version();
 }
 
 unsigned long http_requests_started(void)
@@ -798,6 +902,8 @@ int http_stop(struct http_server *s, unsigned timeout_seconds)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    cors_stop();
+    tls_free(&s->tls);
     free(s);
     return 0;
 }

@@ -18,6 +18,9 @@ struct http_server;
 /* Start listening; NULL with a one-line reason in err on failure. */
 struct http_server *http_start(const struct config *c, char *err, size_t errlen);
 
+/* libmicrohttpd's version ("0.9.75"), for nonagentd_build_info. */
+const char *http_library_version(void);
+
 /* Requests begun, and connections closed, since start (to tell an idle
  * second from a busy one). */
 unsigned long http_requests_started(void);

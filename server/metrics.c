@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "db/pool.h"
+#include "server/http.h"
+#include "server/procstats.h"
 
 static const char *const FUNCTIONS[] = {
     "version", "add_phone", "update_phone", "add_phone_alias", "update_phone_alias",
@@ -30,9 +32,9 @@ static const int STATUSES[] = { 200, 404, 413, 418, 499, 500, 503 };
 #define NSTATUSES (sizeof STATUSES / sizeof STATUSES[0])
 
 static atomic_ulong requests[NFUNCTIONS][NRESULTS];
-static atomic_ulong latency_bucket[NBUCKETS + 1];
-static atomic_ulong latency_sum_us;
-static atomic_ulong latency_count;
+static atomic_ulong latency_bucket[NFUNCTIONS][NBUCKETS + 1];
+static atomic_ulong latency_sum_us[NFUNCTIONS];
+static atomic_ulong latency_count[NFUNCTIONS];
 static atomic_ulong http_status[NSTATUSES + 1];
 
 static size_t function_index(const char *function)
@@ -60,23 +62,35 @@ void metrics_observe(const char *function, const char *result, int status, long 
     size_t b = 0, s = 0;
 
     if (function) {
-        atomic_fetch_add(&requests[function_index(function)][result_index(result)], 1);
+        size_t f = function_index(function);
+        atomic_fetch_add(&requests[f][result_index(result)], 1);
         while (b < NBUCKETS && usec > BUCKETS_US[b])
             b++;
-        atomic_fetch_add(&latency_bucket[b], 1);
-        atomic_fetch_add(&latency_sum_us, (unsigned long)(usec > 0 ? usec : 0));
-        atomic_fetch_add(&latency_count, 1);
+        atomic_fetch_add(&latency_bucket[f][b], 1);
+        atomic_fetch_add(&latency_sum_us[f], (unsigned long)(usec > 0 ? usec : 0));
+        atomic_fetch_add(&latency_count[f], 1);
     }
     while (s < NSTATUSES && STATUSES[s] != status)
         s++;
     atomic_fetch_add(&http_status[s], 1);
 }
 
-void metrics_render(struct buf *b)
+void metrics_render(struct buf *b, unsigned long in_flight, unsigned long queued)
 {
     struct db_stats st;
-    unsigned long cumulative = 0;
 
+    buf_printf(b, "# HELP nonagentd_build_info The running build: its version, the API it is"
+                  " compatible with, and libmicrohttpd's version.\n"
+                  "# TYPE nonagentd_build_info gauge\n"
+                  "nonagentd_build_info{version=\"%s\",api=\"non_agent_api.php 2.14-202\","
+                  "libmicrohttpd=\"%s\"} 1\n", NONAGENTD_VERSION, http_library_version());
+    buf_printf(b, "# HELP nonagentd_http_requests_in_flight Requests received and not yet"
+                  " answered (queued, running or being sent).\n"
+                  "# TYPE nonagentd_http_requests_in_flight gauge\n"
+                  "nonagentd_http_requests_in_flight %lu\n"
+                  "# HELP nonagentd_worker_queue_depth Requests waiting for a worker thread.\n"
+                  "# TYPE nonagentd_worker_queue_depth gauge\n"
+                  "nonagentd_worker_queue_depth %lu\n", in_flight, queued);
     buf_puts(b, "# HELP nonagentd_api_requests_total API requests answered, by function and result.\n"
                 "# TYPE nonagentd_api_requests_total counter\n");
     for (size_t f = 0; f < NFUNCTIONS; f++)
@@ -84,21 +98,26 @@ void metrics_render(struct buf *b)
             buf_printf(b, "nonagentd_api_requests_total{function=\"%s\",result=\"%s\"} %lu\n",
                        FUNCTIONS[f], RESULTS[r], atomic_load(&requests[f][r]));
 
-    buf_puts(b, "# HELP nonagentd_api_request_duration_seconds Time from arrival to answer.\n"
+    buf_puts(b, "# HELP nonagentd_api_request_duration_seconds Time from arrival to answer,"
+                " by function.\n"
                 "# TYPE nonagentd_api_request_duration_seconds histogram\n");
-    for (size_t i = 0; i <= NBUCKETS; i++) {
-        cumulative += atomic_load(&latency_bucket[i]);
-        if (i < NBUCKETS)
-            buf_printf(b, "nonagentd_api_request_duration_seconds_bucket{le=\"%g\"} %lu\n",
-                       (double)BUCKETS_US[i] / 1e6, cumulative);
-        else
-            buf_printf(b, "nonagentd_api_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n",
-                       cumulative);
+    for (size_t f = 0; f < NFUNCTIONS; f++) {
+        unsigned long cumulative = 0;
+        for (size_t i = 0; i <= NBUCKETS; i++) {
+            cumulative += atomic_load(&latency_bucket[f][i]);
+            if (i < NBUCKETS)
+                buf_printf(b, "nonagentd_api_request_duration_seconds_bucket{function=\"%s\","
+                              "le=\"%g\"} %lu\n", FUNCTIONS[f], (double)BUCKETS_US[i] / 1e6,
+                           cumulative);
+            else
+                buf_printf(b, "nonagentd_api_request_duration_seconds_bucket{function=\"%s\","
+                              "le=\"+Inf\"} %lu\n", FUNCTIONS[f], cumulative);
+        }
+        buf_printf(b, "nonagentd_api_request_duration_seconds_sum{function=\"%s\"} %.6f\n",
+                   FUNCTIONS[f], (double)atomic_load(&latency_sum_us[f]) / 1e6);
+        buf_printf(b, "nonagentd_api_request_duration_seconds_count{function=\"%s\"} %lu\n",
+                   FUNCTIONS[f], atomic_load(&latency_count[f]));
     }
-    buf_printf(b, "nonagentd_api_request_duration_seconds_sum %.6f\n",
-               (double)atomic_load(&latency_sum_us) / 1e6);
-    buf_printf(b, "nonagentd_api_request_duration_seconds_count %lu\n",
-               atomic_load(&latency_count));
 
     buf_puts(b, "# HELP nonagentd_http_responses_total HTTP answers by status code.\n"
                 "# TYPE nonagentd_http_responses_total counter\n");
@@ -129,4 +148,5 @@ void metrics_render(struct buf *b)
                "# TYPE nonagentd_db_statements_total counter\n"
                "nonagentd_db_statements_total %lu\n",
                st.open, st.connects, st.connect_failures, st.errors, st.statements);
+    procstats_render(b);
 }

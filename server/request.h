@@ -25,6 +25,7 @@ struct response {
     int status;                 /* HTTP status, 200 unless said otherwise */
     struct buf body;
     const char *result;         /* for the request log: SUCCESS, ERROR, ... */
+    const char *content_type;   /* NULL: VICIdial's text/html; charset=utf-8 */
 };
 
 /* A field VICIdial filters (fields.h), as filtered. */

@@ -7,6 +7,7 @@
 #include "server/workers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "db/pool.h"
@@ -14,6 +15,7 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
 static struct work *head, *tail;
+static atomic_ulong queued;     /* items between submit and a worker taking them */
 static int stopping;
 static pthread_t *threads;
 static unsigned nthreads;
@@ -32,6 +34,7 @@ static void *worker_main(void *arg)
             head = w->next;
             if (!head)
                 tail = NULL;
+            atomic_fetch_sub(&queued, 1);
         }
         pthread_mutex_unlock(&lock);
         if (!w)
@@ -70,8 +73,14 @@ void workers_submit(struct work *w)
     else
         head = w;
     tail = w;
+    atomic_fetch_add(&queued, 1);
     pthread_cond_signal(&ready);
     pthread_mutex_unlock(&lock);
+}
+
+unsigned long workers_queued(void)
+{
+    return atomic_load(&queued);
 }
 
 void workers_stop(void)

@@ -23,6 +23,9 @@ int workers_start(unsigned n);
  * workers_stop has begun, w->run(w) runs at once in the calling thread. */
 void workers_submit(struct work *w);
 
+/* Items queued and not yet taken by a worker (the queue's depth). */
+unsigned long workers_queued(void);
+
 /* Run every queued item, then stop and join the threads. */
 void workers_stop(void);
 

@@ -8,8 +8,11 @@
 set -eu
 cd "$(dirname "$0")"
 
+# prometheus: its promtool checks /metrics; libcurl and openssl: the TLS
+# tests' client and certificate; libsystemd-dev: sd_notify (Type=notify).
 packages="build-essential cmake pkg-config libmicrohttpd-dev libmariadb-dev check
-          mariadb-server mariadb-client libcrypt-dev clang python3 python3-yaml valgrind"
+          mariadb-server mariadb-client libcrypt-dev clang python3 python3-yaml valgrind
+          prometheus libcurl4-gnutls-dev openssl libsystemd-dev"
 container_packages="podman runc debootstrap"
 
 missing_of() {

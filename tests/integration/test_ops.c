@@ -9,9 +9,15 @@
  * from schema/vicidial.sql and schema/demo.sql.
  */
 #include <check.h>
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/support/daemon.h"
@@ -119,6 +125,494 @@ START_TEST(config_file_without_a_database_line_gets_a_warning_naming_it)
 }
 END_TEST
 
+/* ---- /metrics ------------------------------------------------------------ */
+
+/* Run cmd (argv, NULL-terminated) with stdin from in_path; its stdout and
+ * stderr land in *out (malloc'd).  Its exit status, or -1. */
+static int run_with_input(const char *const *cmd, const char *in_path, char **out)
+{
+    char out_path[1024];
+    int status = 0;
+    pid_t pid;
+
+    snprintf(out_path, sizeof out_path, "%s.out", in_path);
+    pid = fork();
+    if (pid == 0) {
+        int in = open(in_path, O_RDONLY), o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (in < 0 || o < 0)
+            _exit(126);
+        dup2(in, 0);
+        dup2(o, 1);
+        dup2(o, 2);
+        execvp(cmd[0], (char *const *)cmd);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    *out = read_whole_file(out_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void expect_contains(const char *text, const char *want)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
+}
+
+static double metric_value(const char *text, const char *name)
+{
+    char key[256];
+    const char *p;
+
+    snprintf(key, sizeof key, "\n%s ", name);
+    p = strstr(text, key);
+    ck_assert_msg(p != NULL, "no sample %s", name);
+    return strtod(p + strlen(key), NULL);
+}
+
+START_TEST(metrics_are_prometheus_text_that_promtool_accepts)
+{
+    struct daemon d;
+    struct http_reply r;
+    char path[600], *ct, *lint;
+
+    daemon_start(&d, &harness, NULL, NULL);
+    ck_assert_int_eq(http_get(d.port, API "?function=version", &r), 0);
+    /* The API keeps VICIdial's header. */
+    ct = http_header(&r, "Content-type");
+    ck_assert_str_eq(ct, "text/html; charset=utf-8");
+    free(ct);
+    http_reply_free(&r);
+    ck_assert_int_eq(http_get(d.port, API "?function=coffee", &r), 0);
+    http_reply_free(&r);
+
+    ck_assert_int_eq(http_get(d.port, "/metrics", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ct = http_header(&r, "Content-type");
+    ck_assert_str_eq(ct, "text/plain; version=0.0.4; charset=utf-8");
+    free(ct);
+
+    /* A real parser: Prometheus's own promtool, which also lints names,
+     * types and help texts (tests/harness/deps.sh installs it). */
+    snprintf(path, sizeof path, "%s/ops-metrics-%u.txt", getenv("NONAGENTD_TESTDB_DIR"), d.port);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fwrite(r.body, 1, r.body_len, f);
+    fclose(f);
+    const char *cmd[] = { "promtool", "check", "metrics", NULL };
+    int rc = run_with_input(cmd, path, &lint);
+    ck_assert_msg(rc != 127, "promtool is not installed (tests/harness/deps.sh installs the "
+                  "prometheus package)");
+    ck_assert_msg(rc == 0 && lint && lint[0] == '\0', "promtool check metrics: exit %d:\n%s",
+                  rc, lint ? lint : "");
+    free(lint);
+
+    expect_contains(r.body, "\nnonagentd_build_info{version=\"" NONAGENTD_VERSION "\",");
+    /* This scrape itself is in flight; nothing waits for a worker. */
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_http_requests_in_flight"), 1);
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_worker_queue_depth"), 0);
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_api_request_duration_seconds_count"
+                                               "{function=\"version\"}"), 1);
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_api_request_duration_seconds_count"
+                                               "{function=\"coffee\"}"), 1);
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_api_request_duration_seconds_bucket"
+                                               "{function=\"coffee\",le=\"+Inf\"}"), 1);
+    ck_assert_int_eq((int)metric_value(r.body, "nonagentd_api_request_duration_seconds_count"
+                                               "{function=\"add_phone\"}"), 0);
+    ck_assert(metric_value(r.body, "process_cpu_seconds_total") > 0);
+    ck_assert(metric_value(r.body, "process_resident_memory_bytes") > 1e6);
+    ck_assert(metric_value(r.body, "process_open_fds") >= 4);
+    ck_assert(metric_value(r.body, "process_max_fds") >= 64);
+    double started = metric_value(r.body, "process_start_time_seconds");
+    double now = (double)time(NULL);
+    ck_assert_msg(started > now - 600 && started <= now + 2,
+                  "process_start_time_seconds %.0f, now %.0f", started, now);
+    http_reply_free(&r);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+}
+END_TEST
+
+/* ---- a real client: libcurl ------------------------------------------------- */
+
+struct curl_reply {
+    long status;            /* 0: no HTTP answer (connection or TLS failure) */
+    char *head;             /* every header line, "\r\n"-separated */
+    char *body;
+    size_t head_len, body_len;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *arg, int head)
+{
+    struct curl_reply *r = arg;
+    char **buf = head ? &r->head : &r->body;
+    size_t *len = head ? &r->head_len : &r->body_len;
+    *buf = realloc(*buf, *len + size * n + 1);
+    memcpy(*buf + *len, data, size * n);
+    *len += size * n;
+    (*buf)[*len] = '\0';
+    return size * n;
+}
+
+static size_t collect_body(char *d, size_t s, size_t n, void *a) { return collect(d, s, n, a, 0); }
+static size_t collect_head(char *d, size_t s, size_t n, void *a) { return collect(d, s, n, a, 1); }
+
+/* One request with libcurl: method "GET", "POST" (form body) or "OPTIONS";
+ * headers NULL-terminated (may be NULL); source_ip binds the client end
+ * (NULL: any); cafile verifies an https URL's certificate (NULL: plain). */
+static struct curl_reply curl_request(const char *method, const char *url, const char *body,
+                                      const char *const *headers, const char *source_ip,
+                                      const char *cafile)
+{
+    struct curl_reply r = { 0 };
+    struct curl_slist *hl = NULL;
+    CURL *c = curl_easy_init();
+
+    ck_assert_ptr_nonnull(c);
+    r.head = strdup("");
+    r.body = strdup("");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect_head);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    if (strcmp(method, "POST") == 0)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
+    else if (strcmp(method, "GET") != 0)
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    for (size_t i = 0; headers && headers[i]; i++)
+        hl = curl_slist_append(hl, headers[i]);
+    if (hl)
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+    if (source_ip)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, source_ip);
+    if (cafile) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    }
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+static void curl_reply_free(struct curl_reply *r)
+{
+    free(r->head);
+    free(r->body);
+}
+
+/* ---- TLS ------------------------------------------------------------------ */
+
+static char tls_cert[600], tls_key[600];
+
+/* A fresh self-signed certificate for 127.0.0.1 and localhost (openssl). */
+static void make_certificate(void)
+{
+    const char *dir = getenv("NONAGENTD_TESTDB_DIR");
+    char cmd[2048];
+
+    snprintf(tls_cert, sizeof tls_cert, "%s/ops-cert-%d.pem", dir, (int)getpid());
+    snprintf(tls_key, sizeof tls_key, "%s/ops-key-%d.pem", dir, (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+             " -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost"
+             " -keyout '%s' -out '%s' >/dev/null 2>&1", tls_key, tls_cert);
+    ck_assert_msg(system(cmd) == 0, "openssl could not make a certificate: %s", cmd);
+}
+
+/* Start with extra flags and wait for https /healthz (the plain-HTTP wait
+ * of daemon_start cannot speak TLS). */
+static void start_tls_daemon(struct daemon *d, const char *const *extra)
+{
+    char url[128];
+
+    daemon_spawn(d, &harness, NULL, extra);
+    snprintf(url, sizeof url, "https://127.0.0.1:%u/healthz", d->port);
+    for (int i = 0; i < 1200; i++) {
+        struct curl_reply r = curl_request("GET", url, NULL, NULL, NULL, tls_cert);
+        long status = r.status;
+        curl_reply_free(&r);
+        if (status == 200)
+            return;
+        int rc = daemon_wait_exit(d, 0);
+        if (rc != -2) {
+            char *log = daemon_log(d);
+            ck_abort_msg("nonagentd exited (%d) at start:\n%s", rc, log);
+        }
+        usleep(50 * 1000);
+    }
+    ck_abort_msg("nonagentd did not answer https /healthz in 60 s");
+}
+
+#define SEED_FORM "source=test&function=add_phone&user=6666&pass=1234&extension=55443" \
+    "&dialplan_number=55443&voicemail_id=55443&phone_login=55443&phone_pass=test" \
+    "&server_ip=192.168.198.5&protocol=SIP&registration_password=test" \
+    "&phone_full_name=Extension+55443&local_gmt=-5.00&outbound_cid=7275551212"
+
+START_TEST(https_answers_get_and_post_with_a_generated_certificate)
+{
+    struct daemon d;
+    char url[256];
+    struct curl_reply r;
+    struct http_reply plain;
+
+    make_certificate();
+    const char *args[] = { "--tls-cert", tls_cert, "--tls-key", tls_key, NULL };
+    start_tls_daemon(&d, args);
+
+    snprintf(url, sizeof url, "https://127.0.0.1:%u" API "?function=version", d.port);
+    r = curl_request("GET", url, NULL, NULL, NULL, tls_cert);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strncmp(r.body, "VERSION: ", 9) == 0, "GET over https: %s", r.body);
+    curl_reply_free(&r);
+
+    snprintf(url, sizeof url, "https://127.0.0.1:%u" API, d.port);
+    r = curl_request("POST", url, SEED_FORM, NULL, NULL, tls_cert);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "SUCCESS: add_phone PHONE HAS BEEN ADDED - "
+                             "6666|55443|192.168.198.5|SIP|55443\n");
+    curl_reply_free(&r);
+    ck_assert_int_eq(testdb_count(&harness, "SELECT COUNT(*) FROM phones WHERE extension='55443'"
+                                            " AND server_ip='192.168.198.5'"), 1);
+
+    /* Plain HTTP on the TLS port gets no HTTP answer. */
+    http_get(d.port, API "?function=version", &plain);
+    ck_assert_int_ne(plain.status, 200);
+    http_reply_free(&plain);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    unlink(tls_cert);
+    unlink(tls_key);
+}
+END_TEST
+
+/* The daemon's whole log must be this one line (prefix match). */
+static void expect_start_failure(const char *const *args, int want_status, const char *want)
+{
+    struct daemon d;
+    char *log;
+    int rc;
+
+    daemon_spawn(&d, &harness, NULL, args);
+    rc = daemon_wait_exit(&d, 60);
+    log = daemon_log(&d);
+    ck_assert_msg(rc == want_status, "exit %d, expected %d; log:\n%s", rc, want_status, log);
+    ck_assert_msg(strncmp(log, want, strlen(want)) == 0 && count_lines(log) == 1,
+                  "log is not one line starting \"%s\":\n%s", want, log);
+    free(log);
+}
+
+START_TEST(bad_tls_files_stop_the_start_with_one_line_naming_them)
+{
+    char want[1024];
+
+    make_certificate();
+    const char *missing[] = { "--tls-cert", "/nonexistent/cert.pem", "--tls-key", tls_key, NULL };
+    expect_start_failure(missing, 1,
+                         "nonagentd: --tls-cert /nonexistent/cert.pem: No such file or directory");
+    /* The certificate given as the key. */
+    const char *swapped[] = { "--tls-cert", tls_cert, "--tls-key", tls_cert, NULL };
+    snprintf(want, sizeof want, "nonagentd: --tls-key %s: holds no PEM block", tls_cert);
+    expect_start_failure(swapped, 1, want);
+    const char *alone[] = { "--tls-cert", tls_cert, NULL };
+    expect_start_failure(alone, 2, "nonagentd: --tls-cert without --tls-key");
+    unlink(tls_cert);
+    unlink(tls_key);
+}
+END_TEST
+
+/* ---- X-Forwarded-For from trusted proxies ---------------------------------- */
+
+/* version from source_ip with an X-Forwarded-For header (NULL: none);
+ * returns the remote_ip its vicidial_api_urls row holds. */
+static char *version_seen_as(unsigned port, const char *source_ip, const char *xff)
+{
+    char url[128], header[256];
+    const char *headers[] = { header, NULL };
+    struct curl_reply r;
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u" API "?function=version&source=%s", port,
+             source_ip);
+    snprintf(header, sizeof header, "X-Forwarded-For: %s", xff ? xff : "");
+    testdb_exec(&harness, "DELETE FROM vicidial_api_urls");
+    r = curl_request("GET", url, NULL, xff ? headers : NULL, source_ip, NULL);
+    ck_assert_int_eq(r.status, 200);
+    curl_reply_free(&r);
+    return testdb_value(&harness, "SELECT remote_ip FROM vicidial_api_urls");
+}
+
+#define EXPECT_SEEN_AS(want, port, source, xff)                                    \
+    do {                                                                           \
+        char *seen_ = version_seen_as(port, source, xff);                          \
+        ck_assert_msg(seen_ && strcmp(seen_, want) == 0,                           \
+                      "from %s with X-Forwarded-For \"%s\": seen as %s, expected %s", \
+                      source, xff ? xff : "(none)", seen_ ? seen_ : "(no row)", want); \
+        free(seen_);                                                               \
+    } while (0)
+
+START_TEST(x_forwarded_for_names_the_client_only_from_trusted_proxies)
+{
+    struct daemon d;
+    const char *args[] = { "--trusted-proxy", "127.0.0.2,10.0.0.0/8", NULL };
+
+    daemon_start(&d, &harness, NULL, args);
+    /* Trusted peer: the rightmost hop that is not a trusted proxy. */
+    EXPECT_SEEN_AS("203.0.113.9", d.port, "127.0.0.2", "203.0.113.9");
+    EXPECT_SEEN_AS("203.0.113.9", d.port, "127.0.0.2", "203.0.113.9, 10.1.2.3");
+    /* What a client wrote at the left is not believed. */
+    EXPECT_SEEN_AS("198.51.100.7", d.port, "127.0.0.2", "1.1.1.1, 198.51.100.7");
+    /* Nothing usable: the proxy itself. */
+    EXPECT_SEEN_AS("127.0.0.2", d.port, "127.0.0.2", "unknown");
+    EXPECT_SEEN_AS("127.0.0.2", d.port, "127.0.0.2", NULL);
+    /* Untrusted peers: the header is ignored. */
+    EXPECT_SEEN_AS("127.0.0.3", d.port, "127.0.0.3", "203.0.113.9");
+    EXPECT_SEEN_AS("127.0.0.1", d.port, "127.0.0.1", "203.0.113.9");
+
+    /* The failed-login record and the request log hold the client too. */
+    char url[256];
+    const char *xff[] = { "X-Forwarded-For: 203.0.113.50", NULL };
+    snprintf(url, sizeof url, "http://127.0.0.1:%u" API "?function=add_phone&user=6666&pass=bad",
+             d.port);
+    struct curl_reply r = curl_request("GET", url, NULL, xff, "127.0.0.2", NULL);
+    ck_assert_int_eq(r.status, 200);
+    curl_reply_free(&r);
+    char *ip = testdb_value(&harness, "SELECT failed_last_ip_today FROM vicidial_users"
+                                      " WHERE user='6666'");
+    ck_assert_str_eq(ip ? ip : "(null)", "203.0.113.50");
+    free(ip);
+    testdb_exec(&harness, "UPDATE vicidial_users SET failed_login_count=0,"
+                          " failed_last_ip_today='' WHERE user='6666'");
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    char *log = daemon_log(&d);
+    expect_contains(log, " 203.0.113.50 GET " API " add_phone ");
+    free(log);
+}
+END_TEST
+
+START_TEST(x_forwarded_for_is_ignored_without_trusted_proxies)
+{
+    struct daemon d;
+
+    daemon_start(&d, &harness, NULL, NULL);
+    EXPECT_SEEN_AS("127.0.0.2", d.port, "127.0.0.2", "203.0.113.9");
+    ck_assert_int_eq(daemon_stop(&d), 0);
+}
+END_TEST
+
+/* ---- CORS ------------------------------------------------------------------ */
+
+/* A raw request with an Origin header (NULL: none). */
+static struct http_reply with_origin(unsigned port, const char *method, const char *origin)
+{
+    char req[1024];
+    struct http_reply r;
+    int n = snprintf(req, sizeof req,
+                     "%s " API "?function=version HTTP/1.1\r\nHost: localhost\r\n%s%s%s"
+                     "%sConnection: close\r\n\r\n", method,
+                     origin ? "Origin: " : "", origin ? origin : "", origin ? "\r\n" : "",
+                     strcmp(method, "OPTIONS") == 0
+                         ? "Access-Control-Request-Method: POST\r\n" : "");
+    ck_assert_int_eq(http_raw(port, req, (size_t)n, &r), 0);
+    return r;
+}
+
+static void expect_header(const struct http_reply *r, const char *name, const char *want)
+{
+    char *v = http_header(r, name);
+    if (!want)
+        ck_assert_msg(v == NULL, "unexpected %s: %s", name, v);
+    else
+        ck_assert_msg(v && strcmp(v, want) == 0, "%s: \"%s\", expected \"%s\"\n%s", name,
+                      v ? v : "(none)", want, r->head);
+    free(v);
+}
+
+START_TEST(cors_is_off_by_default)
+{
+    struct daemon d;
+    struct http_reply r;
+
+    daemon_start(&d, &harness, NULL, NULL);
+    r = with_origin(d.port, "GET", "https://crm.example.com");
+    ck_assert_int_eq(r.status, 200);
+    expect_header(&r, "Access-Control-Allow-Origin", NULL);
+    http_reply_free(&r);
+    r = with_origin(d.port, "OPTIONS", "https://crm.example.com");
+    ck_assert_int_ne(r.status, 204);
+    expect_header(&r, "Access-Control-Allow-Origin", NULL);
+    http_reply_free(&r);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+}
+END_TEST
+
+START_TEST(cors_answers_allowed_origins_and_their_preflights)
+{
+    struct daemon d;
+    struct http_reply r;
+    const char *args[] = {
+        "--cors-allowed-origin", "https://crm\\.example\\.com|https://[a-z]+\\.example\\.org",
+        "--cors-allowed-headers", "Content-Type, X-Requested-With",
+        "--cors-allowed-credentials", "Y", NULL,
+    };
+
+    daemon_start(&d, &harness, NULL, args);
+    long logged = testdb_count(&harness, "SELECT COUNT(*) FROM vicidial_api_log");
+    r = with_origin(d.port, "GET", "https://crm.example.com");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strncmp(r.body, "VERSION: ", 9) == 0, "%s", r.body);
+    expect_header(&r, "Access-Control-Allow-Origin", "https://crm.example.com");
+    expect_header(&r, "Vary", "Origin");
+    expect_header(&r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    expect_header(&r, "Access-Control-Allow-Headers", "Content-Type, X-Requested-With");
+    expect_header(&r, "Access-Control-Allow-Credentials", "true");
+    expect_header(&r, "Content-type", "text/html; charset=utf-8");
+    http_reply_free(&r);
+    r = with_origin(d.port, "GET", "https://app.example.org");
+    expect_header(&r, "Access-Control-Allow-Origin", "https://app.example.org");
+    http_reply_free(&r);
+
+    /* Not allowed, or no Origin at all: the answer, without CORS headers. */
+    static const char *const refused[] = {
+        "https://evil.example.net", "https://crm.example.com.evil.net",
+        "http://crm.example.com", NULL,
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r = with_origin(d.port, "GET", refused[i]);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_msg(strncmp(r.body, "VERSION: ", 9) == 0, "%s", r.body);
+        expect_header(&r, "Access-Control-Allow-Origin", NULL);
+        expect_header(&r, "Access-Control-Allow-Methods", NULL);
+        http_reply_free(&r);
+    }
+    ck_assert_int_eq(testdb_count(&harness, "SELECT COUNT(*) FROM vicidial_api_log"),
+                     logged + 2 + (long)(sizeof refused / sizeof refused[0]));
+
+    /* The preflight: 204, the headers, no body, no function run. */
+    r = with_origin(d.port, "OPTIONS", "https://crm.example.com");
+    ck_assert_int_eq(r.status, 204);
+    ck_assert_uint_eq(r.body_len, 0);
+    expect_header(&r, "Access-Control-Allow-Origin", "https://crm.example.com");
+    expect_header(&r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+    expect_header(&r, "Access-Control-Allow-Credentials", "true");
+    http_reply_free(&r);
+    r = with_origin(d.port, "OPTIONS", "https://evil.example.net");
+    ck_assert_int_ne(r.status, 204);
+    expect_header(&r, "Access-Control-Allow-Origin", NULL);
+    http_reply_free(&r);
+    ck_assert_int_eq(testdb_count(&harness, "SELECT COUNT(*) FROM vicidial_api_log"),
+                     logged + 2 + (long)(sizeof refused / sizeof refused[0]) + 1);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+}
+END_TEST
+
+START_TEST(a_bad_cors_pattern_is_one_line)
+{
+    const char *args[] = { "--cors-allowed-origin", "https://(unclosed", NULL };
+    expect_start_failure(args, 1, "nonagentd: --cors-allowed-origin: not a regular expression");
+}
+END_TEST
+
 static Suite *ops_suite(void)
 {
     Suite *s = suite_create("ops");
@@ -127,6 +621,26 @@ static Suite *ops_suite(void)
     tcase_add_test(tc, second_daemon_on_a_busy_address_exits_1_with_one_line);
     tcase_add_test(tc, every_line_the_daemon_logs_at_start_and_stop_is_prefixed);
     tcase_add_test(tc, config_file_without_a_database_line_gets_a_warning_naming_it);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("metrics");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, metrics_are_prometheus_text_that_promtool_accepts);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tls");
+    tcase_set_timeout(tc, 180);
+    tcase_add_test(tc, https_answers_get_and_post_with_a_generated_certificate);
+    tcase_add_test(tc, bad_tls_files_stop_the_start_with_one_line_naming_them);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("proxy");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, x_forwarded_for_names_the_client_only_from_trusted_proxies);
+    tcase_add_test(tc, x_forwarded_for_is_ignored_without_trusted_proxies);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("cors");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, cors_is_off_by_default);
+    tcase_add_test(tc, cors_answers_allowed_origins_and_their_preflights);
+    tcase_add_test(tc, a_bad_cors_pattern_is_one_line);
     suite_add_tcase(s, tc);
     return s;
 }
@@ -142,6 +656,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
     testdb_exec_file(&harness, path);
 
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     sr = srunner_create(ops_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
