@@ -351,6 +351,7 @@ static int apply_line(struct config *c, const char *line, size_t len,
     }
     clean[n] = '\0';
 
+    unsigned keys_before = c->config_db_keys;
     for (size_t k = 0; k < N_DB_KEYS; k++) {
         const struct db_key *key = &DB_KEYS[k];
         if (!key->file_key || strncmp(clean, key->file_key,
@@ -370,6 +371,8 @@ static int apply_line(struct config *c, const char *line, size_t len,
             return -1;
         c->config_db_keys++;
     }
+    if (n > 0 && c->config_db_keys == keys_before)
+        c->config_other_lines++;
     return 0;
 }
 

@@ -57,6 +57,7 @@ struct config {
 
     char config_path[512];     /* the file actually read, "" if none */
     unsigned config_db_keys;   /* VARDB_ lines applied from it (0: a warning) */
+    unsigned config_other_lines; /* lines with text that set nothing */
 };
 
 enum config_result {

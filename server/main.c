@@ -22,6 +22,7 @@
 #include "server/config.h"
 #include "server/http.h"
 #include "server/reqlog.h"
+#include "server/sdnotify.h"
 #include "db/pool.h"
 
 /* Descriptors besides client connections: standard streams, the listener,
@@ -72,7 +73,10 @@ int main(int argc, char **argv)
         break;
     }
 
-    if (c.config_path[0] && c.config_db_keys == 0)
+    /* A file of comments only is deliberate (the unit's SetCredential=
+     * stand-in when /etc/astguiclient.conf does not exist); one with text
+     * but no database line is probably not the file meant. */
+    if (c.config_path[0] && c.config_other_lines > 0 && c.config_db_keys == 0)
         fprintf(stderr, "nonagentd: warning: %s has no VARDB_ line (is it an "
                 "astguiclient.conf?); the database settings come from the environment, "
                 "flags and defaults\n", c.config_path);
@@ -109,6 +113,11 @@ int main(int argc, char **argv)
             c.db_socket[0] ? "unix:" : c.db_host, c.db_socket[0] ? c.db_socket : "",
             c.db_socket[0] ? "" : "", c.db_name,
             c.config_path[0] ? ", config " : "", c.config_path);
+    {
+        char listening[160];
+        snprintf(listening, sizeof listening, "%s:%u", c.listen_addr, c.listen_port);
+        sdnotify_start(listening);
+    }
 
     /* Wait for a stop signal.  Meanwhile, after a second with no request
      * and no connection closed, hand memory freed after a burst back to
@@ -122,6 +131,7 @@ int main(int argc, char **argv)
         sig = sigtimedwait(&handled, NULL, &second);
         if (sig == SIGTERM || sig == SIGINT)
             break;
+        sdnotify_tick();
         if (sig == SIGHUP) {
             if (reqlog_reopen(err, sizeof err) != 0)
                 fprintf(stderr, "nonagentd: SIGHUP received: %s; still writing to the old file\n",
@@ -143,6 +153,7 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "nonagentd: %s received, finishing requests in flight (at most %u s)\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT", c.stop_timeout);
+    sdnotify_stopping();
     int left = http_stop(server, c.stop_timeout);
     if (left > 0) {
         fprintf(stderr, "nonagentd: %d request%s still in flight after %u s (--stop-timeout);"

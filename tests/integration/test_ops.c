@@ -9,6 +9,11 @@
  * from schema/vicidial.sql and schema/demo.sql.
  */
 #include <check.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -613,6 +618,121 @@ START_TEST(a_bad_cors_pattern_is_one_line)
 }
 END_TEST
 
+/* ---- systemd's notify protocol ------------------------------------------------ */
+
+/* systemd's side of sd_notify: a unix datagram socket given to the daemon
+ * as NOTIFY_SOCKET (this machine's PID 1 need not be systemd). */
+static int notify_fd = -1;
+static char notify_path[108];
+
+static void notify_listen(void)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+    snprintf(notify_path, sizeof notify_path, "/tmp/nonagentd-notify-%d.sock", (int)getpid());
+    unlink(notify_path);
+    notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(notify_fd, 0);
+    memcpy(sa.sun_path, notify_path, strlen(notify_path) + 1);
+    ck_assert_int_eq(bind(notify_fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    setenv("NOTIFY_SOCKET", notify_path, 1);
+}
+
+/* The next datagram within timeout_ms, malloc'd; NULL on timeout. */
+static char *notify_next(int timeout_ms)
+{
+    struct pollfd p = { .fd = notify_fd, .events = POLLIN };
+    char buf[4096];
+
+    if (poll(&p, 1, timeout_ms) != 1)
+        return NULL;
+    ssize_t n = recv(notify_fd, buf, sizeof buf - 1, 0);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+/* Wait (at most timeout_ms) for a datagram holding want as a line. */
+static int notify_wait_for(const char *want, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 100) {
+        char *m = notify_next(100);
+        int found = 0;
+        for (char *line = m ? strtok(m, "\n") : NULL; line; line = strtok(NULL, "\n"))
+            found |= strcmp(line, want) == 0;
+        free(m);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+/* Sessions of the daemon's database blocked on a table lock. */
+static long blocked_sessions(struct testdb *observer)
+{
+    return testdb_count(observer, "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+                                  " WHERE DB='" DB_NAME "' AND STATE LIKE '%%lock%%'");
+}
+
+START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
+{
+    struct daemon d;
+    struct http_reply r;
+    struct testdb observer;
+    const char *args[] = { "--threads", "1", NULL };
+
+    notify_listen();
+    setenv("WATCHDOG_USEC", "3000000", 1);
+    unsetenv("WATCHDOG_PID");
+    daemon_spawn(&d, &harness, NULL, args);
+
+    /* READY=1 comes once the listener is up and a worker reached the
+     * database: /healthz answers 200 from then on. */
+    ck_assert_msg(notify_wait_for("READY=1", 60000), "no READY=1 in 60 s");
+    ck_assert_int_eq(http_get(d.port, "/healthz", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    http_reply_free(&r);
+    ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no WATCHDOG=1");
+    ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no second WATCHDOG=1");
+
+    /* Wedge the only worker: a request blocked on a table lock. */
+    testdb_connect(&observer);
+    testdb_exec(&harness, "LOCK TABLES system_settings WRITE");
+    char req[256];
+    int n = snprintf(req, sizeof req, "GET " API "?function=version HTTP/1.1\r\n"
+                                      "Host: localhost\r\nConnection: close\r\n\r\n");
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)d.port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(write(fd, req, (size_t)n), n);
+    for (int i = 0; i < 600 && blocked_sessions(&observer) == 0; i++)
+        usleep(100 * 1000);
+    ck_assert_msg(blocked_sessions(&observer) == 1, "the worker never blocked");
+    /* A probe that ran before the wedge may still be in the socket. */
+    for (int i = 0; i < 15; i++)
+        free(notify_next(100));
+    /* Four watchdog periods' worth of ticks: the probe waits behind the
+     * stuck request, so nothing feeds the watchdog. */
+    ck_assert_msg(!notify_wait_for("WATCHDOG=1", 4000), "WATCHDOG=1 from a wedged pool");
+    testdb_exec(&harness, "UNLOCK TABLES");
+    char answer[2048];
+    ssize_t got = read(fd, answer, sizeof answer - 1);
+    ck_assert_int_gt(got, 0);
+    answer[got] = '\0';
+    ck_assert_msg(strstr(answer, "VERSION: ") != NULL, "%s", answer);
+    close(fd);
+    ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no WATCHDOG=1 after the pool recovered");
+    testdb_close(&observer);
+
+    kill(d.pid, SIGTERM);
+    ck_assert_msg(notify_wait_for("STOPPING=1", 30000), "no STOPPING=1 after SIGTERM");
+    ck_assert_int_eq(daemon_wait_exit(&d, 60), 0);
+    close(notify_fd);
+    unlink(notify_path);
+}
+END_TEST
+
 static Suite *ops_suite(void)
 {
     Suite *s = suite_create("ops");
@@ -635,6 +755,10 @@ static Suite *ops_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, x_forwarded_for_names_the_client_only_from_trusted_proxies);
     tcase_add_test(tc, x_forwarded_for_is_ignored_without_trusted_proxies);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("systemd");
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping);
     suite_add_tcase(s, tc);
     tc = tcase_create("cors");
     tcase_set_timeout(tc, 120);

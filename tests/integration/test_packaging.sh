@@ -426,7 +426,9 @@ echo "# nonagentd.service"
 # "Section Key=Value" per setting, for the keys below.
 settings=$(awk '/^\[/ {sec = $0; next} /^[A-Za-z]/ {print sec " " $0}' "$unit_src")
 for kv in "[Unit] Description=" \
-          "[Service] Type=simple" "[Service] Restart=on-failure" "[Service] DynamicUser=yes" \
+          "[Service] Type=notify" "[Service] NotifyAccess=main" "[Service] WatchdogSec=30s" \
+          "[Service] ExecReload=/bin/kill -HUP \$MAINPID" "[Service] SetCredential=astguiclient.conf:# /etc/astguiclient.conf does not exist" \
+          "[Service] Restart=on-failure" "[Service] DynamicUser=yes" \
           "[Service] NoNewPrivileges=yes" "[Service] ProtectSystem=strict" \
           "[Service] ProtectHome=yes" "[Service] PrivateTmp=yes" "[Service] PrivateDevices=yes" \
           "[Service] RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" \

@@ -552,10 +552,15 @@ START_TEST(config_file_database_lines_are_counted)
                      CONFIG_OK);
     ck_assert_str_eq(cfg.config_path, conf_path);
     ck_assert_uint_eq(cfg.config_db_keys, 0);
+    ck_assert_uint_eq(cfg.config_other_lines, 1);
     ck_assert_int_eq(LOAD("--config", WRITE_CONF("VARDB_server => db1\n"
                                                  "VARDB_user => u\n# VARDB_pass => p\n")),
                      CONFIG_OK);
     ck_assert_uint_eq(cfg.config_db_keys, 2);
+    ck_assert_uint_eq(cfg.config_other_lines, 0);
+    ck_assert_int_eq(LOAD("--config", WRITE_CONF("# nothing here\n\n")), CONFIG_OK);
+    ck_assert_uint_eq(cfg.config_db_keys, 0);
+    ck_assert_uint_eq(cfg.config_other_lines, 0);
 }
 END_TEST
 
