@@ -733,39 +733,36 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
 }
 END_TEST
 
+/* One test case: its name, its timeout and its tests (NULL-terminated). */
+static void add_case(Suite *s, const char *name, double timeout, const TTest *const tests[])
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, timeout);
+    for (size_t i = 0; tests[i]; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+}
+
 static Suite *ops_suite(void)
 {
     Suite *s = suite_create("ops");
-    TCase *tc = tcase_create("process");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, second_daemon_on_a_busy_address_exits_1_with_one_line);
-    tcase_add_test(tc, every_line_the_daemon_logs_at_start_and_stop_is_prefixed);
-    tcase_add_test(tc, config_file_without_a_database_line_gets_a_warning_naming_it);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("metrics");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, metrics_are_prometheus_text_that_promtool_accepts);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("tls");
-    tcase_set_timeout(tc, 180);
-    tcase_add_test(tc, https_answers_get_and_post_with_a_generated_certificate);
-    tcase_add_test(tc, bad_tls_files_stop_the_start_with_one_line_naming_them);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("proxy");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, x_forwarded_for_names_the_client_only_from_trusted_proxies);
-    tcase_add_test(tc, x_forwarded_for_is_ignored_without_trusted_proxies);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("systemd");
-    tcase_set_timeout(tc, 240);
-    tcase_add_test(tc, systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("cors");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, cors_is_off_by_default);
-    tcase_add_test(tc, cors_answers_allowed_origins_and_their_preflights);
-    tcase_add_test(tc, a_bad_cors_pattern_is_one_line);
-    suite_add_tcase(s, tc);
+    add_case(s, "process", 120, (const TTest *const[]){
+        second_daemon_on_a_busy_address_exits_1_with_one_line,
+        every_line_the_daemon_logs_at_start_and_stop_is_prefixed,
+        config_file_without_a_database_line_gets_a_warning_naming_it, NULL });
+    add_case(s, "metrics", 120, (const TTest *const[]){
+        metrics_are_prometheus_text_that_promtool_accepts, NULL });
+    add_case(s, "tls", 180, (const TTest *const[]){
+        https_answers_get_and_post_with_a_generated_certificate,
+        bad_tls_files_stop_the_start_with_one_line_naming_them, NULL });
+    add_case(s, "proxy", 120, (const TTest *const[]){
+        x_forwarded_for_names_the_client_only_from_trusted_proxies,
+        x_forwarded_for_is_ignored_without_trusted_proxies, NULL });
+    add_case(s, "systemd", 240, (const TTest *const[]){
+        systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping, NULL });
+    add_case(s, "cors", 120, (const TTest *const[]){
+        cors_is_off_by_default, cors_answers_allowed_origins_and_their_preflights,
+        a_bad_cors_pattern_is_one_line, NULL });
     return s;
 }
 
