@@ -17,6 +17,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
         build-essential cmake pkg-config libmicrohttpd-dev libmariadb-dev \
+        libsystemd-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -35,7 +36,7 @@ FROM debian:12-slim
 
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libmicrohttpd12 libmariadb3 \
+        libmicrohttpd12 libmariadb3 libsystemd0 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 nonagentd \
  && useradd --system --uid 10001 --gid nonagentd --no-create-home \
