@@ -678,8 +678,9 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
 {
     struct daemon d;
     struct http_reply r;
-    struct testdb observer;
-    const char *args[] = { "--threads", "1", NULL };
+    struct testdb observer, locker;
+    /* --db-timeout: the wedged statement must outlast the check below. */
+    const char *args[] = { "--threads", "1", "--db-timeout", "120", NULL };
 
     notify_listen();
     setenv("WATCHDOG_USEC", "3000000", 1);
@@ -695,9 +696,11 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
     ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no WATCHDOG=1");
     ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no second WATCHDOG=1");
 
-    /* Wedge the only worker: a request blocked on a table lock. */
+    /* Wedge the only worker: a request blocked on a table lock, taken on a
+     * connection of this test's own, so a failure here releases it. */
     testdb_connect(&observer);
-    testdb_exec(&harness, "LOCK TABLES system_settings WRITE");
+    testdb_connect(&locker);
+    testdb_exec(&locker, "LOCK TABLES " DB_NAME ".system_settings WRITE");
     char req[256];
     int n = snprintf(req, sizeof req, "GET " API "?function=version HTTP/1.1\r\n"
                                       "Host: localhost\r\nConnection: close\r\n\r\n");
@@ -715,7 +718,8 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
     /* Four watchdog periods' worth of ticks: the probe waits behind the
      * stuck request, so nothing feeds the watchdog. */
     ck_assert_msg(!notify_wait_for("WATCHDOG=1", 4000), "WATCHDOG=1 from a wedged pool");
-    testdb_exec(&harness, "UNLOCK TABLES");
+    testdb_exec(&locker, "UNLOCK TABLES");
+    testdb_close(&locker);
     char answer[2048];
     ssize_t got = read(fd, answer, sizeof answer - 1);
     ck_assert_int_gt(got, 0);
