@@ -299,6 +299,16 @@ struct phone_new add_phone_row(const struct request *r)
     };
 }
 
+struct outcome update_phone_required(const struct request *r)
+{
+    const char *e = request_field(r, FIELD_extension);
+    const char *s = request_field(r, FIELD_server_ip);
+
+    if (strlen(e) < 2 || !*s)
+        return outcome_error_joined("update_phone YOU MUST USE ALL REQUIRED FIELDS", 2, e, s);
+    return outcome_go();
+}
+
 struct outcome add_phone_required(const struct phone_new *p)
 {
     if (strlen(p->extension) < 2 || strlen(p->dialplan_number) < 2 || !*p->voicemail_id ||

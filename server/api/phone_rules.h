@@ -69,6 +69,10 @@ struct phone_new add_phone_row(const struct request *r);
  * The error answer, or outcome_go(). */
 struct outcome add_phone_required(const struct phone_new *p);
 
+/* update_phone's required fields (api.md 3.1): extension 2+ characters
+ * and server_ip not empty.  The error answer, or outcome_go(). */
+struct outcome update_phone_required(const struct request *r);
+
 /* update_phone's field rules (the table in phone_rules.c), in VICIdial's
  * order, need no database.  The login's rule is update_phone.c's (it takes
  * the login's named lock and reads the phones), and splits the table in

@@ -199,8 +199,9 @@ struct outcome api_update_phone(struct request *r)
                                             FN " USER DOES NOT HAVE PERMISSION TO UPDATE PHONES");
     if (o.answer != ANSWER_NONE)
         return o;
-    if (strlen(e) < 2 || !*s)
-        return outcome_error_joined(FN " YOU MUST USE ALL REQUIRED FIELDS", 2, e, s);
+    o = update_phone_required(r);
+    if (o.answer != ANSWER_NONE)
+        return o;
     if (user_group_viewable(r->db, r->api_user.user_group, viewable, sizeof viewable) != DB_OK)
         return outcome_db_down();
     if (phone_server_exists(r, s, &server_found) != DB_OK)
