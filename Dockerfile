@@ -22,8 +22,9 @@ RUN apt-get update \
 
 WORKDIR /src
 COPY . .
-# The same build type as the test suite's; no tests (no Check, no database).
-RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_TESTS=OFF \
+# The same build type as the test suite's; no tests (no Check, no database); the
+# daemon only (nonagentctl, the provisioning client, is not part of the image).
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNONAGENTD_TESTS=OFF -DNONAGENTD_CTL=OFF \
         -DCMAKE_INSTALL_PREFIX=/usr/local \
  && cmake --build /build -j "$(nproc)" \
  && DESTDIR=/staging cmake --install /build --strip \

@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 # tests' client and certificate; libsystemd-dev: sd_notify (Type=notify).
 packages="build-essential cmake pkg-config libmicrohttpd-dev libmariadb-dev check
           mariadb-server mariadb-client libcrypt-dev clang python3 python3-yaml valgrind
-          prometheus libcurl4-gnutls-dev openssl libsystemd-dev"
+          prometheus libcurl4-gnutls-dev openssl libsystemd-dev libcsv-dev"
 container_packages="podman runc debootstrap"
 
 missing_of() {
