@@ -15,6 +15,9 @@
  *   ERROR: Too many login attempts ... / Login incorrect ... / Your IP Address is not allowed
  *       failed, and the run stops: every further request would count against the API user
  *   HTTP 503 or no connection: tried again after 0.25 s, 0.5 s, 1 s, ... (--retries)
+ *   another HTTP status than 200 (418 for the coffee functions): failed, and
+ *       the run stops (a wrong URL; VICIdial's PHP failing, as it does with
+ *       HTTP 500 and no body for a wrong password under sql_mode '')
  *   anything else: failed
  */
 #include "nonagentctl/send.h"
@@ -309,8 +312,12 @@ static void transfer_done(struct run *run, struct slot *s, CURLcode code)
     run->answered++;
     if (status != 200 && status != 418) {
         char text[128];
-        snprintf(text, sizeof text, "HTTP %ld from the server: is --url the API's address?",
-                 status);
+        if (line == 0) {
+            int n = snprintf(text, sizeof text, "HTTP %ld, no answer line", status);
+            set_answer(r, text, n > 0 ? (size_t)n : 0);
+        }
+        snprintf(text, sizeof text, "HTTP %ld from the server: stopped%s", status,
+                 status == 404 ? " (is --url the API's address?)" : "");
         finish(run, r, OUTCOME_FAILED);
         stop(run, "%s", text);
         return;

@@ -608,7 +608,7 @@ START_TEST(wrong_url_stops)
     struct ctl c = run("import p.csv --url http://127.0.0.1:%u/vicidial/nothing.php",
                        scene->daemon.port);
     expect_status(&c, 3);
-    expect_contains("stderr", c.err, "HTTP 404 from the server: is --url the API's address?");
+    expect_contains("stderr", c.err, "HTTP 404 from the server: stopped (is --url the API's address?)");
 }
 END_TEST
 
