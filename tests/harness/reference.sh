@@ -35,7 +35,7 @@ start)
     [ "$(id -u)" = 0 ] || skip "up.sh needs root (it installs apache2 and PHP with apt)"
     mkdir -p "$dir"
     bash tests/harness/mariadb.sh start "$dir/db" >/dev/null || exit 1
-    trap 'bash tests/harness/mariadb.sh stop "$dir/db" >/dev/null 2>&1' EXIT
+    trap 'bash tests/harness/reference.sh stop "$dir" >/dev/null 2>&1' EXIT
     sock=$(cat "$dir/db/socket")
     sql="mariadb --no-defaults -S $sock -uroot"
     $sql -e "SET GLOBAL sql_mode=''" || exit 1
@@ -46,16 +46,20 @@ start)
     $sql asterisk_ref < schema/demo.sql || exit 1
     # A free port: the kernel's pick, released for Apache to bind.
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    echo "$port" >"$dir/port"
     WORKERS=${WORKERS:-8} bash "$ref/up.sh" start "$port" "$sock" asterisk_ref >"$dir/up.log" 2>&1 ||
         { cat "$dir/up.log" >&2; exit 1; }
     grep -q '^VERSION' "$dir/up.log" || { cat "$dir/up.log" >&2; exit 1; }
-    echo "$port" >"$dir/port"
     echo "http://127.0.0.1:$port/vicidial/non_agent_api.php" >"$dir/url"
     trap - EXIT
     echo "reference.sh: VICIdial on $(cat "$dir/url"), database asterisk_ref on $sock"
     ;;
 stop)
-    [ -f "$dir/port" ] && bash "$ref/up.sh" stop "$(cat "$dir/port")" >/dev/null 2>&1
+    if [ -f "$dir/port" ]; then
+        port=$(cat "$dir/port")
+        bash "$ref/up.sh" stop "$port" >/dev/null 2>&1
+        rm -rf "/tmp/vicidial-ref-$port"        # up.sh's work directory
+    fi
     rm -f "$dir/port" "$dir/url"
     [ -d "$dir/db" ] && bash tests/harness/mariadb.sh stop "$dir/db" >/dev/null
     exit 0

@@ -79,6 +79,21 @@ static const char *api_url(void)
     return test_printf("http://127.0.0.1:%u/vicidial/non_agent_api.php", scene->daemon.port);
 }
 
+/* Run a shell command in the scratch directory, its output kept. */
+static struct ctl shell(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct ctl shell(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = test_vprintf(fmt, ap);
+    va_end(ap);
+    int rc = system(test_printf("cd %s && %s >out 2>err", workdir, cmd));
+    struct ctl c = { .status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1 };
+    c.out = file("out");
+    c.err = file("err");
+    return c;
+}
+
 /* Run nonagentctl with args (shell words) in the scratch directory, the API
  * user 6666 / 1234 in the environment unless env says otherwise. */
 static struct ctl run_env(const char *env, const char *fmt, ...)
@@ -95,12 +110,7 @@ static struct ctl run_env(const char *env, const char *fmt, ...)
                            ? "valgrind --quiet --error-exitcode=99 --leak-check=full "
                              "--errors-for-leak-kinds=definite --show-leak-kinds=definite "
                            : "";
-    char *cmd = test_printf("cd %s && env %s ASAN_OPTIONS=detect_leaks=1 %s%s %s >out 2>err",
-                            workdir, env, wrap, bin, args);
-    int rc = system(cmd);
-    struct ctl c = { .status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1 };
-    c.out = file("out");
-    c.err = file("err");
+    struct ctl c = shell("env %s ASAN_OPTIONS=detect_leaks=1 %s%s %s", env, wrap, bin, args);
     ck_assert_msg(c.status != 99, "[%s] valgrind found errors in: %s\n%s", scene->label, args,
                   c.err);
     return c;
@@ -602,6 +612,30 @@ START_TEST(answers_503_are_retried_with_backoff_then_stop)
 }
 END_TEST
 
+START_TEST(terminal_gets_a_progress_bar_quiet_gets_nothing)
+{
+    write_file("p.csv", HEADER PHONE(171) PHONE(172) "cc173,173,173,cc173,pw,10.0.9.8,SIP,sec,A,"
+                                                       "-5.5,727\n",
+               0644);
+    /* script(1) gives nonagentctl a terminal: a bar on it, and only the row
+     * that failed as a line above it. */
+    struct ctl c = shell("script -qec \"env " CREDS " %s import p.csv --url %s\" /dev/null",
+                         getenv("NONAGENTCTL_BIN"), api_url());
+    expect_contains("terminal", c.out, "row 3 add failed: ERROR: add_phone YOU MUST USE A VALID "
+                                       "TIMEZONE: |6666|-5.5");
+    expect_contains("terminal", c.out, "[##############################] 3/3 rows");
+    expect_contains("terminal", c.out, " rows/s");
+    ck_assert_msg(!strstr(c.out, "row 1 add added"), "[%s] a row that succeeded scrolled: %s",
+                  scene->label, c.out);
+    testdb_exec(&scene->db, "DELETE FROM phones");
+    c = run("import p.csv --quiet --url %s", api_url());
+    expect_status(&c, 1);
+    expect_text("stdout", c.out, "");
+    expect_text("stderr", c.err, "");
+    ck_assert_int_eq(phones(), 2);
+}
+END_TEST
+
 START_TEST(wrong_url_stops)
 {
     write_file("p.csv", HEADER PHONE(161), 0644);
@@ -643,6 +677,7 @@ static Suite *make_suite(void)
     tcase_add_test(bad, unreachable_server_is_retried_then_stops);
     tcase_add_test(bad, answers_503_are_retried_with_backoff_then_stop);
     tcase_add_test(bad, wrong_url_stops);
+    tcase_add_test(bad, terminal_gets_a_progress_bar_quiet_gets_nothing);
     suite_add_tcase(s, bad);
     return s;
 }
