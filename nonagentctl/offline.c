@@ -24,11 +24,12 @@
 #include <strings.h>
 
 #include "db/phones.h"
-#include "db/pool.h"
+#include "db/widths.h"
 #include "server/api/phone_rules.h"
 #include "server/fields.h"
 #include "server/request.h"
 #include "server/respond.h"
+#include "util/utf8.h"
 
 /* The widths add_phone's columns cut values to, by field. */
 static const struct {
@@ -131,7 +132,7 @@ static char *notes_for(const struct table *t, const struct row *row, const struc
             for (size_t w = 0; row->action == ACTION_ADD && w < sizeof WIDTHS / sizeof WIDTHS[0];
                  w++)
                 if (WIDTHS[w].field == (enum field_id)id &&
-                    db_width(v, strlen(v), WIDTHS[w].width) < strlen(v))
+                    utf8_prefix_chars(v, strlen(v), WIDTHS[w].width) < strlen(v))
                     appendf(&notes, "%s is longer than its column: stored as its first %zu "
                                     "characters",
                             t->names[c], WIDTHS[w].width);
