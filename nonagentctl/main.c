@@ -344,13 +344,15 @@ static char *default_results(const struct args *a)
 
 static int run(const struct args *a)
 {
-    struct table t;
+    struct table t = { 0 };
     struct credentials cred;
     char err[512], why[512] = "";
     int status = build_table(a, &t);
 
-    if (status != 0)
+    if (status != 0) {
+        table_free(&t);         /* what was read before the error */
         return status;
+    }
     if (credentials_load(&cred, a->credentials, !a->dry_run, err, sizeof err) != 0) {
         table_free(&t);
         fprintf(stderr, "nonagentctl: %s\n", err);
