@@ -24,6 +24,7 @@
 #include "server/reqlog.h"
 #include "server/sdnotify.h"
 #include "db/pool.h"
+#include "db/schema.h"
 
 /* Descriptors besides client connections: standard streams, the listener,
  * libmicrohttpd's epoll and wake-up descriptors, log files, and the
@@ -53,6 +54,28 @@ static void fit_descriptor_limit(struct config *c)
     fprintf(stderr, "nonagentd: --max-connections %u lowered to %u: the descriptor limit"
             " (ulimit -n) is %llu\n", c->max_connections, fit, (unsigned long long)rl.rlim_cur);
     c->max_connections = fit;
+}
+
+/* The start-up check of the schema (db/schema.h), on the main thread's own
+ * connection, closed again after.  Returns 0 while the database cannot be
+ * reached (the caller tries again a second later), 1 once checked. */
+static int check_schema(void)
+{
+    char alter[512];
+    int missing = 0;
+    struct db *db = db_thread();
+
+    if (!db)
+        return 0;
+    enum db_status st = schema_phones_login_index(db, &missing, alter, sizeof alter);
+    db_thread_close();
+    if (st == DB_DOWN)
+        return 0;
+    if (missing)
+        fprintf(stderr, "nonagentd: warning: table phones has no index beginning with login, so"
+                " every add_phone reads the whole table to check the login; VICIdial works the"
+                " same with one: %s\n", alter);
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -103,6 +126,10 @@ int main(int argc, char **argv)
     };
     db_configure(&dp);
 
+    /* Before listening when the database answers, so that the warning
+     * comes first; otherwise from the loop below, once it does. */
+    int schema_checked = check_schema();
+
     server = http_start(&c, err, sizeof err);
     if (!server) {
         fprintf(stderr, "nonagentd: %s\n", err);
@@ -142,6 +169,8 @@ int main(int argc, char **argv)
                         ? "is " : "reopened: ", c.access_log);
             continue;
         }
+        if (!schema_checked)
+            schema_checked = check_schema();
         unsigned long now = http_requests_started() + http_connections_closed();
         if (now != seen) {
             seen = now;

@@ -3,7 +3,8 @@
  * the daemon must offer"): --help and --version, configuration errors
  * (exit 2, one line on stderr naming the key), astguiclient.conf with the
  * environment overriding the file and flags overriding both, and a clean
- * stop on SIGTERM and SIGINT that finishes the requests in flight.
+ * stop on SIGTERM and SIGINT that finishes the requests in flight, and the
+ * start-up warning about a phones table with no index beginning with login.
  *
  * Runs $NONAGENTD_BIN itself (fork/exec), against one database of the
  * harness server built from schema/vicidial.sql and schema/demo.sql.
@@ -588,6 +589,101 @@ START_TEST(sigint_on_an_idle_daemon_exits_0)
 }
 END_TEST
 
+/* ---- the start-up check of phones.login ---------------------------------- */
+
+#define DB_NOINDEX "nonagentd_test_daemon_noindex"
+#define INDEX_WARNING "warning: table phones has no index beginning with login"
+
+/* How many times needle occurs in text. */
+static int occurrences(const char *text, const char *needle)
+{
+    int n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+static long login_indexes(struct testdb *t)
+{
+    return testdb_count(t, "SELECT COUNT(*) FROM information_schema.STATISTICS"
+                           " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'phones'"
+                           " AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'login'");
+}
+
+/* VICIdial's schema has no index on phones.login (MyISAM, as VICIdial):
+ * the daemon says so in one line naming the exact ALTER TABLE, serves
+ * requests all the same, and leaves the table as it is.  Running that very
+ * statement adds the index, and the next start says nothing. */
+START_TEST(missing_login_index_is_one_warning_with_the_alter_table)
+{
+    struct testdb t;
+    struct daemon d;
+    char path[1024], *log, *alter, *end;
+
+    testdb_connect(&t);
+    testdb_create(&t, DB_NOINDEX, "MyISAM");
+    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
+    testdb_exec_file(&t, path);
+    testdb_exec(&t, "ALTER TABLE phones DROP INDEX login");
+    ck_assert_int_eq(login_indexes(&t), 0);
+
+    daemon_start(&d, &t, NULL, NULL);
+    expect_version_answer(d.port);
+    log = daemon_log(&d);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    ck_assert_msg(occurrences(log, INDEX_WARNING) == 1, "expected one warning, log: %s", log);
+    alter = strstr(log, "ALTER TABLE `" DB_NOINDEX "`.`phones` ADD INDEX login (login)\n");
+    ck_assert_msg(alter != NULL, "no exact ALTER TABLE in the warning: %s", log);
+    ck_assert_int_eq(login_indexes(&t), 0);   /* nonagentd changes no schema */
+
+    end = strchr(alter, '\n');
+    *end = '\0';
+    testdb_exec(&t, "%s", alter);
+    ck_assert_int_eq(login_indexes(&t), 1);
+    free(log);
+
+    daemon_start(&d, &t, NULL, NULL);
+    expect_version_answer(d.port);
+    log = daemon_log(&d);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    ck_assert_msg(occurrences(log, INDEX_WARNING) == 0, "a warning with the index: %s", log);
+    free(log);
+    testdb_close(&t);
+}
+END_TEST
+
+/* An index that begins with login and goes on (login, server_ip) serves the
+ * check just as well: no warning; one on server_ip alone does not. */
+START_TEST(an_index_beginning_with_login_is_enough)
+{
+    struct testdb t;
+    struct daemon d;
+    char path[1024], *log;
+
+    testdb_connect(&t);
+    testdb_create(&t, DB_NOINDEX, NULL);
+    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
+    testdb_exec_file(&t, path);
+    testdb_exec(&t, "ALTER TABLE phones DROP INDEX login, ADD INDEX login_server (login, server_ip),"
+                    " ADD INDEX server_login (server_ip, login)");
+    daemon_start(&d, &t, NULL, NULL);
+    expect_version_answer(d.port);
+    log = daemon_log(&d);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    ck_assert_msg(occurrences(log, INDEX_WARNING) == 0, "a warning with (login, server_ip): %s", log);
+    free(log);
+
+    testdb_exec(&t, "ALTER TABLE phones DROP INDEX login_server");
+    daemon_start(&d, &t, NULL, NULL);
+    expect_version_answer(d.port);
+    log = daemon_log(&d);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+    ck_assert_msg(occurrences(log, INDEX_WARNING) == 1, "no warning with (server_ip, login): %s", log);
+    free(log);
+    testdb_close(&t);
+}
+END_TEST
+
 static Suite *daemon_suite(void)
 {
     Suite *s = suite_create("daemon");
@@ -620,6 +716,12 @@ static Suite *daemon_suite(void)
     tcase_add_test(tc, sigterm_finishes_20_slow_requests_in_flight_and_exits_0);
     tcase_add_test(tc, sigint_finishes_requests_in_flight_and_exits_0);
     tcase_add_test(tc, sigint_on_an_idle_daemon_exits_0);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("schema_check");
+    tcase_set_timeout(tc, 90);
+    tcase_add_test(tc, missing_login_index_is_one_warning_with_the_alter_table);
+    tcase_add_test(tc, an_index_beginning_with_login_is_enough);
     suite_add_tcase(s, tc);
     return s;
 }
