@@ -31,31 +31,36 @@ median() { sort -g | awk -v f="$1" '{x[NR] = $1} END { if (NR) printf f, (NR % 2
 
 # The share of the machine's CPU used by processes other than this
 # benchmark's (our_pids, this script and its children: wrk, the ceiling
-# program, the mariadb client): busy time from /proc/stat minus ours.  Steal
-# time counts as other.  cpu_snap takes "wall busy ours kids" in seconds,
-# into the variable named $1 (no subshell: `times` must see this shell's
-# children); foreign_pct takes two snapshots.
+# program, the mariadb client): busy time from /proc/stat minus ours, over
+# all time there (this VM's ticks add up to more than wall time x cores).
+# Steal time counts as other.  cpu_snap takes "wall busy:all kids pid:ticks,..." into
+# the variable named $1 (no subshell: `times` must see this shell's
+# children); foreign_pct takes two snapshots and counts each of our
+# processes' ticks between them only when it was there at both (Apache's
+# children come and go).
 HZ=$(getconf CLK_TCK)
-NCPU=$(nproc)
 cpu_snap() {
-    local busy ours kids p
-    busy=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
-    ours=0
+    local busy kids p t ticks=""
+    busy=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9 ":" $2+$3+$4+$5+$6+$7+$8+$9; exit}' /proc/stat)
     for p in $(our_pids); do
-        [ -r "/proc/$p/stat" ] && ours=$((ours + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+        t=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null) && ticks="$ticks$p:$t,"
     done
     times >"$out/.times"
     kids=$(awk 'NR==2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1]*60+u[2]+s[1]*60+s[2] }' "$out/.times")
-    printf -v "$1" '%s %s %s %s' "$EPOCHREALTIME" "$busy" "$ours" "$kids"
+    printf -v "$1" '%s %s %s %s' "$EPOCHREALTIME" "$busy" "$kids" "${ticks:-none}"
 }
 foreign_pct() {
-    local w0 b0 o0 k0 w1 b1 o1 k1
-    read -r w0 b0 o0 k0 <<<"$1"
-    read -r w1 b1 o1 k1 <<<"$2"
-    awk -v w="$(awk -v a="$w0" -v b="$w1" 'BEGIN {print b-a}')" -v b=$((b1 - b0)) -v o=$((o1 - o0)) \
-        -v k0="$k0" -v k1="$k1" -v hz="$HZ" -v n="$NCPU" 'BEGIN {
-            f = (b - o) / hz - (k1 - k0); if (f < 0) f = 0
-            if (w > 0) printf "%.0f", 100 * f / (w * n); else print "-" }'
+    local w0 b0 k0 t0 w1 b1 k1 t1
+    read -r w0 b0 k0 t0 <<<"$1"
+    read -r w1 b1 k1 t1 <<<"$2"
+    awk -v w0="$w0" -v w1="$w1" -v b0="$b0" -v b1="$b1" -v t0="$t0" -v t1="$t1" \
+        -v k0="$k0" -v k1="$k1" -v hz="$HZ" 'BEGIN {
+            m = split(t0, a, ","); for (i = 1; i <= m; i++) if (split(a[i], kv, ":") == 2) before[kv[1]] = kv[2]
+            m = split(t1, a, ","); o = 0
+            for (i = 1; i <= m; i++) if (split(a[i], kv, ":") == 2 && (kv[1] in before)) o += kv[2] - before[kv[1]]
+            split(b0, x, ":"); split(b1, y, ":"); busy = y[1] - x[1]; all = y[2] - x[2]
+            f = busy - o - (k1 - k0) * hz; if (f < 0) f = 0
+            if (all > 0) printf "%.0f", 100 * f / all; else print "-" }'
 }
 # Wait (at most QUIET_WAIT s) until other processes use under 20% of the cores.
 wait_quiet() {
