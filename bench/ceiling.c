@@ -283,17 +283,20 @@ static const char SQL_URL_FIND[] =
     "SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1";
 static const char SQL_URL_ADD[] =
     "INSERT INTO vicidial_urls SET url=?";
-/* logs.c, since 7d1d61d: the ids resolved inside the insert; when it adds
- * no row (a webserver or url row missing), the lookups and the plain insert. */
 /* logs.c: the API log's rows are written non-strict (raw request text is
- * stored as a non-strict server converts it). */
+ * stored as a non-strict server converts it); the ids resolved inside the
+ * insert, by scalar subqueries; when a webserver or url row is missing, the
+ * insert fails with ER_SUBQUERY_NO_1_ROW and adds nothing, and the ids are
+ * looked up, or added, for the plain insert. */
 #define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
+#define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
 static const char SQL_API_LOG_RESOLVING[] =
-    AS_NON_STRICT "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
-    " result_reason, source, data, api_date, api_script, run_time, webserver, api_url)"
-    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'non-agent', ?, w.webserver_id, u.url_id"
-    " FROM vicidial_webservers w, vicidial_urls u"
-    " WHERE w.webserver=? AND w.hostname=? AND u.url=? LIMIT 1";
+    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
+    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
+    " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
+    " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
+    " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
+    NO_ROW_IS_AN_ERROR ")";
 static const char SQL_API_LOG[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
@@ -332,11 +335,12 @@ struct worker {
 };
 
 /* Execute a prepared statement with string parameters (NULL: SQL NULL);
- * fetch the first row of a result, as db/pool.c does.  0 on success.  A
- * duplicate-key refusal is reported unless dup_expected. */
+ * fetch the first row of a result, as db/pool.c does.  0 on success, -1 on
+ * an error, 1 on the error expected_errno (when not 0), which is not
+ * reported. */
 static int exec_stmt(struct worker *w, int which, const char *const *vals, int n,
                      struct row *row, unsigned long long *affected,
-                     unsigned long long *insert_id, int dup_expected)
+                     unsigned long long *insert_id, unsigned expected_errno)
 {
     MYSQL_STMT *st = w->st[which];
     MYSQL_BIND b[24];
@@ -354,10 +358,11 @@ static int exec_stmt(struct worker *w, int which, const char *const *vals, int n
         b[i].is_null = &null[i];
     }
     if ((n && mysql_stmt_bind_param(st, b) != 0) || mysql_stmt_execute(st) != 0) {
-        if (!(dup_expected && mysql_stmt_errno(st) == ER_DUP_ENTRY))
+        unsigned e = mysql_stmt_errno(st);
+        if (!(expected_errno && e == expected_errno))
             note_error(STMT_SQL[which], mysql_stmt_error(st));
         mysql_stmt_reset(st);
-        return -1;
+        return expected_errno && e == expected_errno ? 1 : -1;
     }
     if (affected)
         *affected = (unsigned long long)mysql_stmt_affected_rows(st);
@@ -444,14 +449,14 @@ static int find_or_add(struct worker *w, int find, int add, const char *const *v
         }
         /* Two connections adding the same row at once: the loser's insert
          * is refused as a duplicate and it finds the winner's row. */
-        if (exec_stmt(w, add, vals, n, NULL, NULL, id, 1) == 0)
+        if (exec_stmt(w, add, vals, n, NULL, NULL, id, ER_DUP_ENTRY) == 0)
             return 0;
     }
     return -1;
 }
 
 /* apilog.c: the api log row and its url row.  The row resolves its
- * webserver and url ids in one INSERT ... SELECT; when that adds nothing
+ * webserver and url ids in the INSERT itself; when that adds nothing
  * (the ids are not there yet), and always before e67fcf6 (v17), the ids
  * are looked up, or added, first.  0, or -1 after an error. */
 static int write_api_log(struct worker *w, int v17, const char *result, const char *reason,
@@ -465,9 +470,11 @@ static int write_api_log(struct worker *w, int v17, const char *result, const ch
     if (!v17) {
         const char *c[] = { user, "", "add_phone", "", result, reason, "bench", data, now,
                             "0.000500", webserver_name, hostname, api_page };
-        if (run_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id) != 0)
+        int r = exec_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id,
+                          ER_SUBQUERY_NO_1_ROW);
+        if (r < 0)
             return -1;
-        inserted = affected == 1;
+        inserted = r == 0 && affected == 1;
     }
     if (!inserted) {
         const char *a[] = { webserver_name, hostname };

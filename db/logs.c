@@ -53,12 +53,23 @@ static const char SQL_API_LOG[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=?, api_url=?";
+/* The api log row with its webserver and url ids looked up by scalar
+ * subqueries, in one INSERT ... VALUES.  Not an INSERT ... SELECT: MariaDB
+ * ends every INSERT ... SELECT into a MyISAM table, VICIdial's engine, by
+ * syncing the table's two files to disk (two fdatasync calls, under the
+ * table's write lock), which INSERT ... VALUES never does.  A missing
+ * webserver or url row must add no row: COALESCE then reaches a subquery
+ * of two rows (a table value constructor, MariaDB 10.3 on), an error
+ * (ER_SUBQUERY_NO_1_ROW) in every sql_mode, and the caller looks the ids
+ * up, or adds them, and writes the row itself. */
+#define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
 static const char SQL_API_LOG_RESOLVING[] =
-    AS_NON_STRICT "INSERT INTO vicidial_api_log (user, agent_user, function, value, result,"
-    " result_reason, source, data, api_date, api_script, run_time, webserver, api_url)"
-    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, 'non-agent', ?, w.webserver_id, u.url_id"
-    " FROM vicidial_webservers w, vicidial_urls u"
-    " WHERE w.webserver=? AND w.hostname=? AND u.url=? LIMIT 1";
+    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
+    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
+    " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
+    " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
+    " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
+    NO_ROW_IS_AN_ERROR ")";
 static const char SQL_API_URL[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 
@@ -208,6 +219,8 @@ enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
     enum db_status s = db_exec(db, SQL_API_LOG_RESOLVING, a, 13, &affected, api_id);
 
     *inserted = s == DB_OK && affected == 1;
+    if (s == DB_ERROR && db_last_errno(db) == ER_SUBQUERY_NO_1_ROW)
+        return DB_OK;           /* a row it points at is missing: nothing written */
     return s;
 }
 
