@@ -23,6 +23,29 @@ free_port() {
     return 1
 }
 
+# The private MariaDB of the sourcing script, in $dbdir: start_db sets
+# sock and db_pid; sql runs the client on it as root.
+start_db() {
+    bash "$top/tests/harness/mariadb.sh" start "$dbdir" >&2
+    sock=$(cat "$dbdir/socket")
+    db_pid=$(cat "$dbdir/pid")
+}
+stop_db() { bash "$top/tests/harness/mariadb.sh" stop "$dbdir" >/dev/null 2>&1 || true; }
+sql() { mariadb --no-defaults -S "$sock" -uroot "$@"; }
+
+# The daemon the sourcing script started (daemon_pid): SIGTERM, SIGKILL
+# after 10 s.
+stop_daemon() {
+    [ -n "$daemon_pid" ] || return 0
+    if kill -0 "$daemon_pid" 2>/dev/null; then
+        kill -TERM "$daemon_pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$daemon_pid" 2>/dev/null || true
+    fi
+    wait "$daemon_pid" 2>/dev/null || true
+    daemon_pid=""
+}
+
 # The value of key $2 in a line of key=value words $1.
 kv() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1==k {print $2; exit}'; }
 

@@ -77,21 +77,11 @@ our_pids() { echo "$daemon_pid $db_pid $(ref_pids)"; }
 mkdir -p "$out"
 rm -f "$out"/*.txt "$out"/*.tsv "$out"/*.md "$out"/*.log "$out"/*.sql
 
-stop_daemon() {
-    [ -n "$daemon_pid" ] || return 0
-    if kill -0 "$daemon_pid" 2>/dev/null; then
-        kill -TERM "$daemon_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$daemon_pid" 2>/dev/null || true
-    fi
-    wait "$daemon_pid" 2>/dev/null || true
-    daemon_pid=""
-}
 cleanup() {
     local rc=$?
     stop_daemon
     [ -z "$ref_port" ] || bash "$ref/up.sh" stop "$ref_port" >/dev/null 2>&1 || true
-    bash "$top/tests/harness/mariadb.sh" stop "$dbdir" >/dev/null 2>&1 || true
+    stop_db
     exit $rc
 }
 trap cleanup EXIT
@@ -99,10 +89,7 @@ trap 'exit 130' INT TERM
 
 # ---- one database, VICIdial's schema, the fixture -----------------------------
 
-bash tests/harness/mariadb.sh start "$dbdir" >&2
-sock=$(cat "$dbdir/socket")
-db_pid=$(cat "$dbdir/pid")
-sql() { mariadb --no-defaults -S "$sock" -uroot "$@"; }
+start_db
 # As VICIdial servers run: non-strict (VICIdial's add_phone INSERT leaves
 # out template_id, NOT NULL with no default).  Every session opened from
 # here on inherits it.

@@ -120,24 +120,14 @@ rm -f "$out"/*.txt "$out"/*.tsv "$out"/*.md "$out"/*.sql "$out"/*.log
 
 cleanup() {
     local rc=$?
-    if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
-        kill -TERM "$daemon_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do
-            kill -0 "$daemon_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$daemon_pid" 2>/dev/null || true
-    fi
-    bash "$top/tests/harness/mariadb.sh" stop "$dbdir" >/dev/null 2>&1 || true
+    stop_daemon
+    stop_db
     exit $rc
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bash tests/harness/mariadb.sh start "$dbdir" >&2
-sock=$(cat "$dbdir/socket")
-db_pid=$(cat "$dbdir/pid")
-sql() { mariadb --no-defaults -S "$sock" -uroot "$@"; }
+start_db
 
 sql -e "CREATE DATABASE asterisk CHARACTER SET utf8mb3 COLLATE utf8mb3_unicode_ci"
 sql asterisk < schema/vicidial.sql
