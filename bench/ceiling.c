@@ -13,7 +13,7 @@
  *   nonagentd          the 9 or 10 prepared statements nonagentd runs for
  *                      one successful add_phone, read from db/ and server/ and
  *                      checked against the server's general log
- *                      (bench/run.sh saves that trace): the first read
+ *                      (bench/suite.sh saves that trace): the first read
  *                      (preamble.c: settings, the login test returning the
  *                      user's row and rights, and whether the server
  *                      exists),
@@ -21,11 +21,12 @@
  *                      does, when the first read finds the row holding
  *                      this second's login from this IP already), GET_LOCK pair
  *                      (locks.c), both duplicate counts in one read
- *                      (phones.c), phone insert (phones.c),
- *                      RELEASE_ALL_LOCKS (locks.c), admin log insert
- *                      (logs.c), servers rebuild update (servers.c), api log
- *                      insert resolving the webserver and url ids in an
- *                      INSERT ... SELECT, api url insert (logs.c); each
+ *                      (phones.c), START TRANSACTION (tx.c), phone insert
+ *                      (phones.c), admin log insert (logs.c), servers
+ *                      rebuild update (servers.c), api log insert resolving
+ *                      the webserver and url ids with scalar subqueries, api
+ *                      url insert (logs.c), COMMIT (tx.c), RELEASE_ALL_LOCKS
+ *                      (locks.c): the InnoDB sequence; each
  *                      prepared once per connection and executed with
  *                      string parameters, as db/pool.c does;
  *   nonagentd-error    the 3 or 4 prepared statements nonagentd runs for
@@ -268,6 +269,10 @@ static const char SQL_PHONE_INSERT[] =
     " template_id=?,"
     " on_hook_agent=COALESCE(?, DEFAULT(on_hook_agent))";
 static const char SQL_RELEASE_ALL[] = "SELECT RELEASE_ALL_LOCKS()";
+/* tx.c: on tables with transactions (the suite's InnoDB schema), a phone's
+ * writes and the api log commit together, the named locks kept until then */
+static const char SQL_BEGIN[] = "START TRANSACTION";
+static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ADMIN_LOG[] =
     "INSERT INTO vicidial_admin_log SET event_date=?, user=?, ip_address=?,"
     " event_section=?, event_type=?, record_id=?, event_code=?, event_sql=?,"
@@ -308,14 +313,15 @@ enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,
     S_EXT_COUNT, S_LOGIN_COUNT, S_INSERT, S_RELEASE, S_ADMIN_LOG, S_REBUILD,
     S_WS_FIND, S_WS_ADD, S_URL_FIND, S_URL_ADD, S_API_LOG, S_API_URL,
-    S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_COUNT
+    S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_BEGIN, S_COMMIT, S_COUNT
 };
 static const char *const STMT_SQL[S_COUNT] = {
     SQL_SETTINGS, SQL_AUTH_PLAIN, SQL_NOTE_LOGIN, SQL_API_ROW, SQL_RIGHT_ADMIN,
     SQL_SERVER_COUNT, SQL_LOCK_PHONE, SQL_EXTENSION_COUNT, SQL_LOGIN_COUNT,
     SQL_PHONE_INSERT, SQL_RELEASE_ALL, SQL_ADMIN_LOG, SQL_MARK_REBUILD,
     SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, SQL_URL_FIND, SQL_URL_ADD, SQL_API_LOG,
-    SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN,
+    SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN, SQL_BEGIN,
+    SQL_COMMIT,
 };
 
 struct row {
@@ -601,6 +607,8 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
         if (!r.found || strcmp(r.col[0], "0") != 0 || strcmp(r.col[1], "0") != 0)
             *unexpected = 1;
     }
+    if (!v17 && run_stmt(w, S_BEGIN, NULL, 0, NULL, NULL, NULL) != 0)
+        goto release;
     {
         const char *a[] = {
             v.ext, v.ext, "55000", v.ext, "test", opt.server_ip, "SIP", "test",
@@ -614,7 +622,8 @@ static int call_nonagentd(struct worker *w, unsigned long long n, int v17, int *
     }
     rc = 0;
 release:
-    if (run_stmt(w, S_RELEASE, NULL, 0, &r, NULL, NULL) != 0 || rc != 0)
+    /* before e67fcf6 (v17), and after a failure, the locks go right away */
+    if ((v17 || rc != 0) && (run_stmt(w, S_RELEASE, NULL, 0, &r, NULL, NULL) != 0 || rc != 0))
         return -1;
     {
         const char *a[] = { v.now, user, ip, "PHONES", "ADD", v.ext, "ADMIN API ADD PHONE",
@@ -627,8 +636,14 @@ release:
         if (run_stmt(w, S_REBUILD, a, 1, NULL, NULL, NULL) != 0)
             return -1;
     }
-    return write_api_log(w, v17, "SUCCESS", "add_phone PHONE HAS BEEN ADDED", v.data, v.now,
-                         v.url);
+    if (write_api_log(w, v17, "SUCCESS", "add_phone PHONE HAS BEEN ADDED", v.data, v.now,
+                      v.url) != 0)
+        return -1;
+    if (v17)
+        return 0;
+    if (run_stmt(w, S_COMMIT, NULL, 0, NULL, NULL, NULL) != 0)
+        return -1;
+    return run_stmt(w, S_RELEASE, NULL, 0, &r, NULL, NULL) != 0 ? -1 : 0;
 }
 
 /* add_phone's SERVER DOES NOT EXIST, nonagentd's way: what
