@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/buf.h"
 #include "tests/support/fixture.h"
 
 #define API "/vicidial/non_agent_api.php"
@@ -57,69 +58,25 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct sbuf {
-    char *s;
-    size_t n, cap;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t len)
+/* What b holds, failing the test if an append ran out of memory (buf.h
+ * then leaves the text incomplete). */
+static char *built(struct buf *b)
 {
-    /* Bounds len for the compiler too: at -O3 GCC's stringop-overflow
-     * check otherwise considers a length of SIZE_MAX. */
-    ck_assert_msg(len < ((size_t)1 << 40) && b->n < ((size_t)1 << 40), "sbuf: absurd length");
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + len + 1)
-            cap *= 2;
-        b->s = realloc(b->s, cap);
-        ck_assert_ptr_nonnull(b->s);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    va_list ap;
-    char small[1024];
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        sb_add(b, small, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_add(b, big, (size_t)n);
-    free(big);
+    ck_assert_msg(!b->oom, "out of memory building a request");
+    return b->data;
 }
 
 /* Percent-encode everything but RFC 3986's unreserved characters. */
-static void sb_urlencode(struct sbuf *b, const char *s)
+static void append_urlencoded(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             *p == '-' || *p == '_' || *p == '.' || *p == '~') {
-            sb_add(b, (const char *)p, 1);
+            buf_append(b, (const char *)p, 1);
         } else {
             char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-            sb_add(b, e, 3);
+            buf_append(b, e, 3);
         }
     }
 }
@@ -230,7 +187,7 @@ static int serial;      /* unique extension per request within a test */
  * field `target` (-1: none) replaced by payload p. */
 static char *build_query(int target, const struct payload *p)
 {
-    struct sbuf b = { 0 };
+    struct buf b = { 0 };
     int n = serial++;
 
     for (int i = 0; i < (int)NFIELDS; i++) {
@@ -242,19 +199,19 @@ static char *build_query(int target, const struct payload *p)
             v = own;
         }
         if (i)
-            sb_puts(&b, "&");
-        sb_puts(&b, FIELDS[i].name);
-        sb_puts(&b, "=");
+            buf_puts(&b, "&");
+        buf_puts(&b, FIELDS[i].name);
+        buf_puts(&b, "=");
         if (i == target) {
             if (p->encoded)
-                sb_puts(&b, p->text);
+                buf_puts(&b, p->text);
             else
-                sb_urlencode(&b, p->text);
+                append_urlencoded(&b, p->text);
         } else {
-            sb_urlencode(&b, v);
+            append_urlencoded(&b, v);
         }
     }
-    return b.s;
+    return built(&b);
 }
 
 /* ---- soft checks: the general log must be turned off before failing --- */
@@ -266,7 +223,7 @@ struct tally {
     double max_elapsed;
     char slowest[160];
     int nproblems;
-    struct sbuf problems;
+    struct buf problems;
 };
 
 static void problem(struct tally *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -280,8 +237,8 @@ static void problem(struct tally *t, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    sb_puts(&t->problems, line);
-    sb_puts(&t->problems, "\n");
+    buf_puts(&t->problems, line);
+    buf_puts(&t->problems, "\n");
 }
 
 static int starts(const char *s, const char *prefix)
@@ -445,22 +402,22 @@ static void verify(struct tally *t, const struct counts *before)
             scene->label, t->requests, t->successes, t->login_failures, t->max_elapsed,
             t->slowest);
     ck_assert_msg(t->nproblems == 0, "%d problem(s) in %d requests (%d SUCCESS):\n%s",
-                  t->nproblems, t->requests, t->successes, t->problems.s);
-    free(t->problems.s);
+                  t->nproblems, t->requests, t->successes, built(&t->problems));
+    buf_free(&t->problems);
 }
 
 /* ---- sending ---------------------------------------------------------- */
 
 static int send_get(const char *query, struct http_reply *r, double *elapsed)
 {
-    struct sbuf target = { 0 };
+    struct buf target = { 0 };
     double t0 = now_s();
     int rc;
 
-    sb_printf(&target, "%s?%s", API, query);
-    rc = http_get(scene->daemon.port, target.s, r);
+    buf_printf(&target, "%s?%s", API, query);
+    rc = http_get(scene->daemon.port, built(&target), r);
     *elapsed = now_s() - t0;
-    free(target.s);
+    buf_free(&target);
     return rc;
 }
 
@@ -515,21 +472,21 @@ END_TEST
 static int send_with_headers(int post, const char *headers, struct http_reply *r,
                              double *elapsed)
 {
-    struct sbuf req = { 0 };
+    struct buf req = { 0 };
     struct payload none = { "", 0 };
     char *q = build_query(-1, &none);
     double t0;
     int rc;
 
     if (post)
-        sb_printf(&req, "POST %s HTTP/1.1\r\n%sContent-Type: application/x-www-form-urlencoded\r\n"
+        buf_printf(&req, "POST %s HTTP/1.1\r\n%sContent-Type: application/x-www-form-urlencoded\r\n"
                   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", API, headers, strlen(q), q);
     else
-        sb_printf(&req, "GET %s?%s HTTP/1.1\r\n%sConnection: close\r\n\r\n", API, q, headers);
+        buf_printf(&req, "GET %s?%s HTTP/1.1\r\n%sConnection: close\r\n\r\n", API, q, headers);
     t0 = now_s();
-    rc = http_raw(scene->daemon.port, req.s, req.n, r);
+    rc = http_raw(scene->daemon.port, built(&req), req.len, r);
     *elapsed = now_s() - t0;
-    free(req.s);
+    buf_free(&req);
     free(q);
     return rc;
 }
@@ -548,32 +505,32 @@ START_TEST(injection_in_headers)
         for (size_t h = 0; h < sizeof NAMES / sizeof NAMES[0]; h++) {
             for (size_t i = 0; i < NPAYLOADS; i++) {
                 struct payload p = payload_at(i);
-                struct sbuf headers = { 0 };
+                struct buf headers = { 0 };
                 struct http_reply r;
                 double elapsed;
                 char what[128];
                 int rc;
 
                 if (h != 0)
-                    sb_puts(&headers, "Host: localhost\r\n");
+                    buf_puts(&headers, "Host: localhost\r\n");
                 if (h == 3) {
                     /* Basic credentials whose user name is the payload. */
-                    struct sbuf cred = { 0 };
-                    sb_printf(&cred, "%s:x", p.text);
-                    char *b64 = base64(cred.s);
-                    sb_printf(&headers, "Authorization: Basic %s\r\n", b64);
+                    struct buf cred = { 0 };
+                    buf_printf(&cred, "%s:x", p.text);
+                    char *b64 = base64(built(&cred));
+                    buf_printf(&headers, "Authorization: Basic %s\r\n", b64);
                     free(b64);
-                    free(cred.s);
+                    buf_free(&cred);
                 } else {
-                    sb_printf(&headers, "%s: %s\r\n", NAMES[h], p.text);
+                    buf_printf(&headers, "%s: %s\r\n", NAMES[h], p.text);
                 }
-                rc = send_with_headers(post, headers.s, &r, &elapsed);
+                rc = send_with_headers(post, built(&headers), &r, &elapsed);
                 snprintf(what, sizeof what, "%s header %s=payload#%zu", post ? "POST" : "GET",
                          NAMES[h], i);
                 /* Headers are not parameters: the valid request succeeds. */
                 check_answer(&t, what, rc, &r, elapsed, 1);
                 http_reply_free(&r);
-                free(headers.s);
+                buf_free(&headers);
             }
         }
     }
@@ -610,16 +567,16 @@ START_TEST(cve_2024_8503_basic_auth_shape)
         for (size_t q = 0; q < sizeof QUERIES / sizeof QUERIES[0]; q++) {
             struct payload none = { "", 0 };
             char *query = QUERIES[q] ? strdup(QUERIES[q]) : build_query(-1, &none);
-            struct sbuf req = { 0 };
+            struct buf req = { 0 };
             struct http_reply r;
             char what[128];
             double t0, elapsed;
             int rc;
 
-            sb_printf(&req, "GET %s?%s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic %s\r\n"
+            buf_printf(&req, "GET %s?%s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic %s\r\n"
                       "Connection: close\r\n\r\n", API, query, b64);
             t0 = now_s();
-            rc = http_raw(scene->daemon.port, req.s, req.n, &r);
+            rc = http_raw(scene->daemon.port, built(&req), req.len, &r);
             elapsed = now_s() - t0;
             snprintf(what, sizeof what, "Basic '%s' with query #%zu", CREDS[c], q);
             if (q == 1) {
@@ -638,7 +595,7 @@ START_TEST(cve_2024_8503_basic_auth_shape)
                     problem(&t, "%s: the Basic credentials were used: '%.120s'", what, r.body);
             }
             http_reply_free(&r);
-            free(req.s);
+            buf_free(&req);
             free(query);
         }
         free(b64);
@@ -730,46 +687,47 @@ START_TEST(pass_never_in_the_daemon_log)
                         " failed_login_count=0 WHERE user='6666'");
         for (int method = 0; method < 4; method++) {
             char *q = build_query(-1, &none);
-            struct sbuf body = { 0 }, target = { 0 };
+            struct buf body = { 0 }, target = { 0 };
             struct http_reply r;
             char *at = strstr(q, "pass=1234");
 
             ck_assert_ptr_nonnull(at);
             /* pass=1234 -> pass=PMARK */
-            sb_add(&body, q, (size_t)(at - q));
-            sb_puts(&body, "pass=" PMARK);
-            sb_puts(&body, at + strlen("pass=1234"));
+            buf_append(&body, q, (size_t)(at - q));
+            buf_puts(&body, "pass=" PMARK);
+            buf_puts(&body, at + strlen("pass=1234"));
             switch (method) {
             case 0:
-                sb_printf(&target, "%s?%s", API, body.s);
-                ck_assert_int_eq(http_get(port, target.s, &r), 0);
+                buf_printf(&target, "%s?%s", API, built(&body));
+                ck_assert_int_eq(http_get(port, built(&target), &r), 0);
                 break;
             case 1:
                 ck_assert_int_eq(http_post(port, API, "application/x-www-form-urlencoded",
-                                           body.s, &r), 0);
+                                           built(&body), &r), 0);
                 break;
             case 2: {
                 /* multipart: the password in its own part */
-                struct sbuf mp = { 0 };
-                sb_puts(&mp, "--XyZb\r\nContent-Disposition: form-data; name=\"pass\"\r\n\r\n"
+                struct buf mp = { 0 };
+                buf_puts(&mp, "--XyZb\r\nContent-Disposition: form-data; name=\"pass\"\r\n\r\n"
                         PMARK "\r\n--XyZb--\r\n");
-                sb_printf(&target, "%s?%s", API, q);
+                buf_printf(&target, "%s?%s", API, q);
                 /* the query's pass=1234 would win: drop it from the query */
-                char *qp = strstr(target.s, "&pass=1234");
+                char *qp = strstr(built(&target), "&pass=1234");
                 memmove(qp, qp + strlen("&pass=1234"), strlen(qp + strlen("&pass=1234")) + 1);
-                ck_assert_int_eq(http_post(port, target.s, "multipart/form-data; boundary=XyZb",
-                                           mp.s, &r), 0);
-                free(mp.s);
+                target.len -= strlen("&pass=1234");
+                ck_assert_int_eq(http_post(port, built(&target), "multipart/form-data; boundary=XyZb",
+                                           built(&mp), &r), 0);
+                buf_free(&mp);
                 break;
             }
             default:
                 /* in a header that is too large: libmicrohttpd's own error
                  * message must not carry the request line either */
-                sb_printf(&target, "GET %s?%s HTTP/1.1\r\nHost: localhost\r\nX-Pad: ", API, body.s);
+                buf_printf(&target, "GET %s?%s HTTP/1.1\r\nHost: localhost\r\nX-Pad: ", API, built(&body));
                 for (int i = 0; i < 200 * 1024 / 64; i++)
-                    sb_puts(&target, "0123456789012345678901234567890123456789012345678901234567890123");
-                sb_puts(&target, "\r\nConnection: close\r\n\r\n");
-                http_raw(port, target.s, target.n, &r);
+                    buf_puts(&target, "0123456789012345678901234567890123456789012345678901234567890123");
+                buf_puts(&target, "\r\nConnection: close\r\n\r\n");
+                http_raw(port, built(&target), target.len, &r);
                 ck_assert_msg(r.status == 0 || (r.status >= 400 && r.status < 500),
                               "oversized header: HTTP %d", r.status);
                 break;
@@ -784,8 +742,8 @@ START_TEST(pass_never_in_the_daemon_log)
                                   method, r.body);
             }
             http_reply_free(&r);
-            free(body.s);
-            free(target.s);
+            buf_free(&body);
+            buf_free(&target);
             free(q);
         }
     }
@@ -832,31 +790,31 @@ static void send_password_requests(unsigned port)
     for (int method = 0; method < 3; method++) {
         for (size_t s = 0; s < sizeof SPELLINGS / sizeof SPELLINGS[0]; s++) {
             char *q = build_query(-1, &none);
-            struct sbuf with = { 0 }, target = { 0 };
+            struct buf with = { 0 }, target = { 0 };
             struct http_reply r;
             char *at = strstr(q, "pass=1234");
 
-            sb_add(&with, q, (size_t)(at - q));
-            sb_puts(&with, SPELLINGS[s]);
-            sb_puts(&with, at + strlen("pass=1234"));
+            buf_append(&with, q, (size_t)(at - q));
+            buf_puts(&with, SPELLINGS[s]);
+            buf_puts(&with, at + strlen("pass=1234"));
             if (method == 0) {
-                sb_printf(&target, "%s?%s", API, with.s);
-                ck_assert_int_eq(http_get(port, target.s, &r), 0);
+                buf_printf(&target, "%s?%s", API, built(&with));
+                ck_assert_int_eq(http_get(port, built(&target), &r), 0);
             } else if (method == 1) {
                 ck_assert_int_eq(http_post(port, API, "application/x-www-form-urlencoded",
-                                           with.s, &r), 0);
+                                           built(&with), &r), 0);
             } else {
                 /* the same in the query and in the body: GET-AND-POST url */
-                sb_printf(&target, "%s?%s", API, with.s);
-                ck_assert_int_eq(http_post(port, target.s, "application/x-www-form-urlencoded",
-                                           with.s, &r), 0);
+                buf_printf(&target, "%s?%s", API, built(&with));
+                ck_assert_int_eq(http_post(port, built(&target), "application/x-www-form-urlencoded",
+                                           built(&with), &r), 0);
             }
             ck_assert_int_eq(r.status, 200);
             ck_assert_msg(starts(r.body, "SUCCESS: add_phone PHONE HAS BEEN ADDED"),
                           "method %d, %s: %s", method, SPELLINGS[s], r.body);
             http_reply_free(&r);
-            free(with.s);
-            free(target.s);
+            buf_free(&with);
+            buf_free(&target);
             free(q);
         }
     }
