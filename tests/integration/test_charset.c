@@ -400,9 +400,7 @@ static void stop_reference(struct server *sv)
 int main(void)
 {
     int failed = 0;
-    char path[1024];
 
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
     for (size_t i = 0; i < sizeof servers / sizeof servers[0]; i++)
         if (!getenv(servers[i].dir_env)) {
             fprintf(stderr, "%s is not set (run through ctest)\n", servers[i].dir_env);
@@ -417,17 +415,11 @@ int main(void)
         testdb_connect(&t);
         snprintf(t.name, sizeof t.name, "%s", DBNAME);
         for (size_t j = 0; j < sizeof scenes / sizeof scenes[0]; j++) {
-            SRunner *sr;
-
             scene = &scenes[j];
-            testdb_create(&t, DBNAME, scene->engine);
-            testdb_exec_file(&t, path);
+            testdb_create_demo(&t, DBNAME, scene->engine);
             daemon_start(&scene->daemon, &t, scene->sql_mode, NULL);
             fprintf(stderr, "---- %s, scene %s ----\n", server->label, scene->label);
-            sr = srunner_create(charset_suite());
-            srunner_run_all(sr, CK_NORMAL);
-            failed += srunner_ntests_failed(sr);
-            srunner_free(sr);
+            failed += test_run_suite(charset_suite());
             if (daemon_stop(&scene->daemon) != 0) {
                 fprintf(stderr, "nonagentd did not stop cleanly (%s, %s)\n", server->label,
                         scene->label);

@@ -31,6 +31,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 #define DB_NAME "nonagentd_test_daemon"
@@ -618,12 +619,10 @@ START_TEST(missing_login_index_is_one_warning_with_the_alter_table)
 {
     struct testdb t;
     struct daemon d;
-    char path[1024], *log, *alter, *end;
+    char *log, *alter, *end;
 
     testdb_connect(&t);
-    testdb_create(&t, DB_NOINDEX, "MyISAM");
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&t, path);
+    testdb_create_demo(&t, DB_NOINDEX, "MyISAM");
     testdb_exec(&t, "ALTER TABLE phones DROP INDEX login");
     ck_assert_int_eq(login_indexes(&t), 0);
 
@@ -658,12 +657,10 @@ START_TEST(an_index_beginning_with_login_is_enough)
 {
     struct testdb t;
     struct daemon d;
-    char path[1024], *log;
+    char *log;
 
     testdb_connect(&t);
-    testdb_create(&t, DB_NOINDEX, NULL);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&t, path);
+    testdb_create_demo(&t, DB_NOINDEX, NULL);
     testdb_exec(&t, "ALTER TABLE phones DROP INDEX login, ADD INDEX login_server (login, server_ip),"
                     " ADD INDEX server_login (server_ip, login)");
     daemon_start(&d, &t, NULL, NULL);
@@ -689,58 +686,39 @@ static Suite *daemon_suite(void)
     Suite *s = suite_create("daemon");
     TCase *tc;
 
-    tc = tcase_create("flags");
+    tc = test_add_case(s, "flags", 0, NULL, NULL);
     tcase_add_test(tc, help_exits_0_and_lists_every_flag);
     tcase_add_test(tc, version_flag_exits_0_with_one_line);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("config_errors");
+    tc = test_add_case(s, "config_errors", 0, NULL, NULL);
     tcase_add_test(tc, threads_0_is_a_config_error_naming_threads);
     tcase_add_test(tc, db_port_abc_is_a_config_error_naming_db_port);
     tcase_add_test(tc, unknown_flag_is_a_config_error_naming_it);
     tcase_add_test(tc, bad_environment_port_is_a_config_error_naming_the_variable);
     tcase_add_test(tc, bad_port_in_the_config_file_is_a_config_error_naming_the_key);
     tcase_add_test(tc, missing_config_file_is_a_config_error);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("config_file");
-    tcase_set_timeout(tc, 60);
+    tc = test_add_case(s, "config_file", 60, NULL, NULL);
     tcase_add_test(tc, config_file_with_socket_from_the_environment_serves_version);
     tcase_add_test(tc, config_file_database_is_used_when_nothing_overrides_it);
     tcase_add_test(tc, environment_overrides_the_config_file);
     tcase_add_test(tc, flags_override_the_environment);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("stopping");
-    tcase_set_timeout(tc, 200);
+    tc = test_add_case(s, "stopping", 200, NULL, NULL);
     tcase_add_test(tc, sigterm_finishes_20_slow_requests_in_flight_and_exits_0);
     tcase_add_test(tc, sigint_finishes_requests_in_flight_and_exits_0);
     tcase_add_test(tc, sigint_on_an_idle_daemon_exits_0);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("schema_check");
-    tcase_set_timeout(tc, 90);
+    tc = test_add_case(s, "schema_check", 90, NULL, NULL);
     tcase_add_test(tc, missing_login_index_is_one_warning_with_the_alter_table);
     tcase_add_test(tc, an_index_beginning_with_login_is_enough);
-    suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    char path[1024];
-    SRunner *sr;
-    int failed;
-
     testdb_connect(&harness);
-    testdb_create(&harness, DB_NAME, NULL);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&harness, path);
+    testdb_create_demo(&harness, DB_NAME, NULL);
     testdb_close(&harness);
-
-    sr = srunner_create(daemon_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(daemon_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

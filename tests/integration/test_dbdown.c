@@ -35,6 +35,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 #define DB_NAME "nonagentd_dbdown"
@@ -288,7 +289,7 @@ static void on_signal(int sig)
 static void start_everything(void)
 {
     const char *dir = getenv("NONAGENTD_TESTDB_DIR");
-    char path[1200], pidbuf[32];
+    char pidbuf[32];
 
     if (!dir || !*dir) {
         fprintf(stderr, "test_dbdown: NONAGENTD_TESTDB_DIR is not set (run through ctest)\n");
@@ -314,9 +315,7 @@ static void start_everything(void)
     /* testdb_* find the server through $NONAGENTD_TESTDB_DIR. */
     setenv("NONAGENTD_TESTDB_DIR", db_dir, 1);
     testdb_connect(&db);
-    testdb_create(&db, DB_NAME, NULL);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&db, path);
+    testdb_create_demo(&db, DB_NAME, NULL);
     setenv("NONAGENTD_TESTDB_DIR", main_dir, 1);
     testdb_close(&db);
 
@@ -709,9 +708,8 @@ END_TEST
 static Suite *dbdown_suite(void)
 {
     Suite *s = suite_create("dbdown");
-    TCase *tc = tcase_create("outage");
+    TCase *tc = test_add_case(s, "outage", 120, NULL, NULL);
 
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, add_phone_succeeds_while_the_database_is_up);
     tcase_add_test(tc, every_function_answers_503_database_unavailable_quickly_while_it_is_down);
     tcase_add_test(tc, healthz_is_503_while_the_database_is_down);
@@ -721,7 +719,6 @@ static Suite *dbdown_suite(void)
     tcase_add_test(tc, every_function_answers_503_within_the_db_timeout_while_the_database_is_frozen);
     tcase_add_test(tc, an_answer_the_client_did_not_receive_is_logged_undelivered);
     tcase_add_test(tc, a_wrong_database_password_logs_the_servers_reason_never_the_password);
-    suite_add_tcase(s, tc);
     return s;
 }
 

@@ -824,20 +824,10 @@ START_TEST(kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login
 }
 END_TEST
 
-static TCase *faults_tcase(Suite *s, const char *name)
-{
-    TCase *tc = tcase_create(name);
-
-    tcase_add_checked_fixture(tc, faults_setup, faults_teardown);
-    tcase_set_timeout(tc, 120);
-    suite_add_tcase(s, tc);
-    return tc;
-}
-
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("faults");
-    TCase *tc = faults_tcase(s, "killed connections");
+    TCase *tc = test_add_case(s, "killed connections", 120, faults_setup, faults_teardown);
 
     tcase_add_test(tc, add_phone_killed_holding_its_locks_stops_and_one_phone_has_the_login);
     tcase_add_test(tc, update_phone_killed_holding_its_lock_stops_and_one_phone_has_the_login);
@@ -845,7 +835,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc,
         kills_under_concurrent_add_and_update_phone_leave_one_phone_per_login_and_extension);
 
-    tc = faults_tcase(s, "locks after errors");
+    tc = test_add_case(s, "locks after errors", 120, faults_setup, faults_teardown);
     tcase_add_test(tc, add_phone_error_answers_leave_no_lock_held);
     tcase_add_test(tc, add_phone_sql_errors_leave_no_lock_held);
     tcase_add_test(tc, update_phone_error_answers_leave_no_lock_held);
@@ -854,7 +844,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, busy_answer_leaves_the_extension_lock_free);
     tcase_add_test(tc, unique_key_refusal_answers_already_exists_without_an_admin_log_row);
 
-    tc = faults_tcase(s, "killed between writes");
+    tc = test_add_case(s, "killed between writes", 120, faults_setup, faults_teardown);
     tcase_add_test(tc, a_kill_between_any_two_writes_leaves_all_or_the_rows_success_needs);
     tcase_add_test(tc, update_phone_killed_between_any_two_writes_changes_all_or_nothing);
     tcase_add_test(tc, myisam_rows_that_cannot_be_written_again_answer_503_naming_the_phone);

@@ -52,6 +52,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 #define API "/vicidial/non_agent_api.php"
@@ -1337,22 +1338,11 @@ static Suite *make_suite(void)
 
 int main(void)
 {
-    char path[1024];
-    SRunner *sr;
-    int failed;
-
     /* One database for every test: the limits are the HTTP front's, the
      * same on every storage engine. */
     testdb_connect(&db);
-    testdb_create(&db, "t_limits", "InnoDB");
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&db, path);
+    testdb_create_demo(&db, "t_limits", "InnoDB");
     snprintf(db.name, sizeof db.name, "t_limits");
     testdb_close(&db);
-
-    sr = srunner_create(make_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(make_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -652,11 +652,10 @@ END_TEST
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("nonagentctl");
-    TCase *act = tcase_create("actions");
-    TCase *dry = tcase_create("dry run and bad input");
-    TCase *bad = tcase_create("server faults");
+    TCase *act = test_add_case(s, "actions", 0, setup, teardown);
+    TCase *dry = test_add_case(s, "dry run and bad input", 0, setup, teardown);
+    TCase *bad = test_add_case(s, "server faults", 0, setup, teardown);
 
-    tcase_add_checked_fixture(act, setup, teardown);
     tcase_add_test(act, import_adds_phones_and_writes_results);
     tcase_add_test(act, import_update_and_delete_actions_in_file_order);
     tcase_add_test(act, add_update_delete_commands);
@@ -665,23 +664,18 @@ static Suite *make_suite(void)
     tcase_add_test(act, defaults_fill_empty_cells_and_tsv_reads);
     tcase_add_test(act, seats_generate_passwords_into_results_only);
     tcase_add_test(act, seats_without_required_values_send_nothing);
-    suite_add_tcase(s, act);
 
-    tcase_add_checked_fixture(dry, setup, teardown);
     tcase_add_test(dry, dry_run_predicts_answers_and_sends_nothing);
     tcase_add_test(dry, dry_run_notes_widths_flags_and_update_rules);
     tcase_add_test(dry, bad_input_is_named_and_nothing_sent);
     tcase_add_test(dry, credentials_never_from_the_command_line);
-    suite_add_tcase(s, dry);
 
-    tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, wrong_password_stops_after_one_request);
     tcase_add_test(bad, lockout_stops_at_once);
     tcase_add_test(bad, unreachable_server_is_retried_then_stops);
     tcase_add_test(bad, answers_503_are_retried_with_backoff_then_stop);
     tcase_add_test(bad, wrong_url_stops);
     tcase_add_test(bad, terminal_gets_a_progress_bar_quiet_gets_nothing);
-    suite_add_tcase(s, bad);
     return s;
 }
 

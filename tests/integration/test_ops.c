@@ -27,6 +27,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 #define DB_NAME "nonagentd_test_ops"
@@ -740,11 +741,9 @@ END_TEST
 /* One test case: its name, its timeout and its tests (NULL-terminated). */
 static void add_case(Suite *s, const char *name, double timeout, const TTest *const tests[])
 {
-    TCase *tc = tcase_create(name);
-    tcase_set_timeout(tc, timeout);
+    TCase *tc = test_add_case(s, name, timeout, NULL, NULL);
     for (size_t i = 0; tests[i]; i++)
         tcase_add_test(tc, tests[i]);
-    suite_add_tcase(s, tc);
 }
 
 static Suite *ops_suite(void)
@@ -772,20 +771,12 @@ static Suite *ops_suite(void)
 
 int main(void)
 {
-    char path[1024];
-    SRunner *sr;
     int failed;
 
     testdb_connect(&harness);
-    testdb_create(&harness, DB_NAME, NULL);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&harness, path);
-
+    testdb_create_demo(&harness, DB_NAME, NULL);
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    sr = srunner_create(ops_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    failed = test_run_suite(ops_suite());
     testdb_close(&harness);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -454,35 +454,39 @@ END_TEST
     " - INTERVAL %d SECOND WHERE user='6666'"
 #define LOCK_ANSWER "ERROR: Too many login attempts, try again in 15 minutes: |6666|LOCK|\n"
 
+/* Ten failures, the last seconds_ago: add_phone with extra appended is
+ * answered answer and leaves counters (expect_counters). */
+static void expect_lockout_edge(int seconds_ago, const char *extra, const char *answer,
+                                const char *counters)
+{
+    testdb_exec(&scene->db, LOCKED_FAILURES, seconds_ago);
+    expect_add_phone(extra, answer);
+    expect_counters("6666", counters);
+}
+
 START_TEST(lockout_just_inside_900_seconds_refuses_the_right_password)
 {
-    testdb_exec(&scene->db, LOCKED_FAILURES, 890);
-    expect_add_phone("", LOCK_ANSWER);
-    expect_counters("6666", "10|1|0||aLOCK|");
+    expect_lockout_edge(890, "", LOCK_ANSWER, "10|1|0||aLOCK|");
 }
 END_TEST
 
 START_TEST(lockout_just_inside_900_seconds_answers_a_wrong_password_lock)
 {
-    testdb_exec(&scene->db, LOCKED_FAILURES, 890);
-    expect_add_phone("&pass=wrong", LOCK_ANSWER);
-    expect_counters("6666", "10|1|0||aLOCK|");
+    expect_lockout_edge(890, "&pass=wrong", LOCK_ANSWER, "10|1|0||aLOCK|");
 }
 END_TEST
 
 START_TEST(lockout_just_past_900_seconds_lets_the_right_password_in)
 {
-    testdb_exec(&scene->db, LOCKED_FAILURES, 910);
-    expect_add_phone("", ADD_PHONE_OK);
-    expect_counters("6666", "0|0|0|||127.0.0.1");
+    expect_lockout_edge(910, "", ADD_PHONE_OK, "0|0|0|||127.0.0.1");
 }
 END_TEST
 
 START_TEST(lockout_just_past_900_seconds_counts_a_wrong_password_from_one)
 {
-    testdb_exec(&scene->db, LOCKED_FAILURES, 910);
-    expect_add_phone("&pass=wrong", "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n");
-    expect_counters("6666", "1|1|1|127.0.0.1|aBAD|");
+    expect_lockout_edge(910, "&pass=wrong",
+                        "ERROR: Login incorrect, please try again: |6666|wrong|BAD|\n",
+                        "1|1|1|127.0.0.1|aBAD|");
 }
 END_TEST
 
@@ -1159,38 +1163,28 @@ END_TEST
 
 /* ---- the suite -------------------------------------------------------- */
 
-static TCase *tcase(Suite *s, const char *name)
-{
-    TCase *tc = tcase_create(name);
-
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_set_timeout(tc, 120);
-    suite_add_tcase(s, tc);
-    return tc;
-}
-
 static Suite *preamble_suite(void)
 {
     Suite *s = suite_create("preamble");
     TCase *tc;
 
-    tc = tcase(s, "version");
+    tc = fixture_add_case(s, "version", 120);
     tcase_add_test(tc, version_answers_the_exact_line_without_user_or_pass);
     tcase_add_test(tc, version_is_logged_as_success_and_counts_no_failed_login);
     tcase_add_test(tc, version_with_no_active_server_has_empty_tz_and_tznow_0);
     tcase_add_test(tc, without_a_settings_row_version_and_add_phone_still_answer);
 
-    tc = tcase(s, "coffee");
+    tc = fixture_add_case(s, "coffee", 120);
     tcase_add_test(tc, coffee_functions_answer_418_teapot_without_newline_and_log_an_error_row);
 
-    tc = tcase(s, "fallback");
+    tc = fixture_add_case(s, "fallback", 120);
     tcase_add_test(tc, unknown_function_answers_no_function_specified_and_is_logged);
     tcase_add_test(tc, delete_phone_is_not_a_function);
     tcase_add_test(tc, missing_function_answers_no_function_specified);
     tcase_add_test(tc, format_debug_appends_the_script_runtime_and_closing_tags);
     tcase_add_test(tc, function_is_filtered_before_matching_so_add_ph_at_one_adds_a_phone);
 
-    tc = tcase(s, "authentication");
+    tc = fixture_add_case(s, "authentication", 120);
     tcase_add_test(tc, plain_password_logs_in_and_resets_the_failure_counter);
     tcase_add_test(tc, login_in_the_stamped_second_still_resets_the_failure_counter);
     tcase_add_test(tc, login_in_the_stamped_second_from_another_ip_records_the_ip);
@@ -1211,7 +1205,7 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, level_7_user_logs_in_but_may_not_add_phones);
     tcase_add_test(tc, failed_logins_of_every_kind_write_no_api_log_row);
 
-    tc = tcase(s, "password_hashes");
+    tc = fixture_add_case(s, "password_hashes", 120);
     tcase_add_test(tc, hashed_password_at_cost_2_authenticates);
     tcase_add_test(tc, hashed_password_at_cost_3_authenticates);
     tcase_add_test(tc, hashed_password_at_cost_4_authenticates);
@@ -1223,23 +1217,23 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, empty_password_with_hashing_is_bad_even_against_an_empty_pass_hash);
     tcase_add_test(tc, pass_key_of_15_characters_locks_out_users_with_an_empty_pass_hash);
 
-    tc = tcase(s, "ip_lists");
+    tc = fixture_add_case(s, "ip_lists", 120);
     tcase_add_test(tc, api_ip_list_without_a_matching_entry_is_ipblock);
     tcase_add_test(tc, api_ip_list_with_the_exact_address_allows);
     tcase_add_test(tc, api_ip_list_with_the_class_c_entry_allows);
     tcase_add_test(tc, system_ip_blacklist_with_the_address_is_ipblock);
     tcase_add_test(tc, user_with_ignore_ip_list_skips_the_lists);
 
-    tc = tcase(s, "two_factor");
+    tc = fixture_add_case(s, "two_factor", 120);
     tcase_add_test(tc, pending_two_factor_is_2fa_after_the_login_update);
     tcase_add_test(tc, expired_two_factor_row_is_still_2fa);
     tcase_add_test(tc, valid_two_factor_row_allows);
     tcase_add_test(tc, two_factor_override_disabled_allows);
 
-    tc = tcase(s, "allowed_functions");
+    tc = fixture_add_case(s, "allowed_functions", 120);
     tcase_add_test(tc, function_missing_from_api_allowed_functions_is_refused_and_logged_with_empty_data);
 
-    tc = tcase(s, "routing_and_headers");
+    tc = fixture_add_case(s, "routing_and_headers", 120);
     tcase_add_test(tc, doubled_leading_slash_reaches_the_api);
     tcase_add_test(tc, other_paths_are_404);
     tcase_add_test(tc, healthz_is_200_while_the_database_answers);
@@ -1248,14 +1242,14 @@ static Suite *preamble_suite(void)
     tcase_add_test(tc, request_line_of_100_kb_is_refused_quickly_and_the_daemon_keeps_serving);
     tcase_add_test(tc, urlencoded_post_body_of_2_mb_is_413);
 
-    tc = tcase(s, "api_log");
+    tc = fixture_add_case(s, "api_log", 120);
     tcase_add_test(tc, get_only_request_logs_the_raw_query_string_and_an_empty_value);
     tcase_add_test(tc, post_only_request_logs_its_data_twice_and_the_last_post_value);
     tcase_add_test(tc, get_and_post_request_logs_query_then_post_and_the_last_post_value);
     tcase_add_test(tc, webserver_and_url_rows_are_found_again_not_duplicated);
     tcase_add_test(tc, api_page_scheme_and_port_follow_the_host_header_as_vicidial_decides);
 
-    tc = tcase(s, "request_log");
+    tc = fixture_add_case(s, "request_log", 120);
     tcase_add_test(tc, daemon_log_has_one_line_per_request_and_never_the_password);
     return s;
 }

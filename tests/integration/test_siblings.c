@@ -445,10 +445,9 @@ END_TEST
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("siblings");
-    TCase *up = tcase_create("update_phone");
-    TCase *al = tcase_create("phone aliases");
+    TCase *up = fixture_add_case(s, "update_phone", 0);
+    TCase *al = fixture_add_case(s, "phone aliases", 0);
 
-    tcase_add_checked_fixture(up, fixture_setup, fixture_teardown);
     tcase_add_test(up, update_phone_permission);
     tcase_add_test(up, update_phone_required_server_phone);
     tcase_add_test(up, update_phone_visibility);
@@ -461,15 +460,12 @@ static Suite *make_suite(void)
     tcase_add_test(up, update_phone_voicemail_blank_is_stored);
     tcase_add_test(up, update_phone_blank_clears_and_invalid_flags_are_ignored);
     tcase_add_test(up, update_phone_login_conflict_needs_both_different);
-    suite_add_tcase(s, up);
 
-    tcase_add_checked_fixture(al, fixture_setup, fixture_teardown);
     tcase_add_test(al, add_alias_success);
     tcase_add_test(al, add_alias_errors);
     tcase_add_test(al, update_alias_rename);
     tcase_add_test(al, update_alias_delete);
     tcase_add_test(al, update_alias_notices_and_errors);
-    suite_add_tcase(s, al);
     return s;
 }
 

@@ -32,6 +32,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 #define DB_NAME "nonagentd_test_signals"
@@ -319,31 +320,21 @@ END_TEST
 static Suite *signals_suite(void)
 {
     Suite *s = suite_create("signals");
-    TCase *tc = tcase_create("signals");
+    TCase *tc = test_add_case(s, "signals", 120, NULL, NULL);
 
-    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, sigterm_with_keep_alive_clients_sending_exits_within_the_stop_timeout);
     tcase_add_test(tc, sighup_under_load_reopens_the_access_log_and_drops_no_request);
     tcase_add_test(tc, access_log_off_writes_no_request_line_and_stderr_is_the_default);
-    suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    char path[1024];
-    SRunner *sr;
     int failed;
 
     testdb_connect(&db);
-    testdb_create(&db, DB_NAME, NULL);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&db, path);
-
-    sr = srunner_create(signals_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    testdb_create_demo(&db, DB_NAME, NULL);
+    failed = test_run_suite(signals_suite());
     testdb_close(&db);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

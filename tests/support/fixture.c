@@ -29,13 +29,10 @@ struct scene *scene;
 static void build_scene(struct scene *s, const char *prefix)
 {
     struct testdb t;
-    char path[1024];
 
     snprintf(s->dbname, sizeof s->dbname, "%s_%s", prefix, s->engine);
     testdb_connect(&t);
-    testdb_create(&t, s->dbname, s->engine);
-    snprintf(path, sizeof path, "%s/schema/demo.sql", testdb_source_dir());
-    testdb_exec_file(&t, path);
+    testdb_create_demo(&t, s->dbname, s->engine);
     testdb_exec(&t, "DROP DATABASE IF EXISTS %s_snap", s->dbname);
     testdb_exec(&t, "CREATE DATABASE %s_snap", s->dbname);
     for (size_t i = 0; i < NTABLES; i++)
@@ -52,20 +49,21 @@ int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void))
     int failed = 0;
 
     for (size_t i = 0; i < sizeof scenes / sizeof scenes[0]; i++) {
-        SRunner *sr;
         scene = &scenes[i];
         build_scene(scene, prefix);
         fprintf(stderr, "---- scene %s ----\n", scene->label);
-        sr = srunner_create(suite_fn());
-        srunner_run_all(sr, CK_NORMAL);
-        failed += srunner_ntests_failed(sr);
-        srunner_free(sr);
+        failed += test_run_suite(suite_fn());
         if (daemon_stop(&scene->daemon) != 0) {
             fprintf(stderr, "nonagentd did not stop cleanly in scene %s\n", scene->label);
             failed++;
         }
     }
     return failed;
+}
+
+TCase *fixture_add_case(Suite *s, const char *name, double timeout)
+{
+    return test_add_case(s, name, timeout, fixture_setup, fixture_teardown);
 }
 
 void fixture_setup(void)

@@ -16,6 +16,7 @@
 
 #include "tests/support/daemon.h"
 #include "tests/support/httpc.h"
+#include "tests/support/suite.h"
 #include "tests/support/testdb.h"
 
 struct scene {
@@ -36,6 +37,10 @@ int fixture_run_all(const char *prefix, Suite *(*suite_fn)(void));
 /* Checked fixture: restore the snapshot and connect (add to every tcase). */
 void fixture_setup(void);
 void fixture_teardown(void);
+
+/* A test case of s whose tests run between fixture_setup and
+ * fixture_teardown (test_add_case in suite.h; timeout 0: Check's default). */
+TCase *fixture_add_case(Suite *s, const char *name, double timeout);
 
 /* Sleep ms milliseconds; seconds on the monotonic clock (for bounded
  * waits, never for timed assertions). */

@@ -308,6 +308,12 @@ void testdb_exec(struct testdb *t, const char *fmt, ...)
     free(sql);
 }
 
+void testdb_create_demo(struct testdb *t, const char *name, const char *engine)
+{
+    testdb_create(t, name, engine);
+    testdb_exec_file(t, "schema/demo.sql");
+}
+
 /* A relative path that does not exist from the current directory is taken
  * relative to the source tree, so tests can name "schema/demo.sql" whatever
  * directory ctest runs them in. */

@@ -28,6 +28,10 @@ void testdb_connect(struct testdb *t);
  * table after loading; NULL or "InnoDB" keeps the schema as written. */
 void testdb_create(struct testdb *t, const char *name, const char *engine);
 
+/* testdb_create, then schema/demo.sql loaded on top: the API user
+ * 6666/1234 and the two servers that most tests start from. */
+void testdb_create_demo(struct testdb *t, const char *name, const char *engine);
+
 /* Run SQL (several statements allowed); aborts on error. */
 void testdb_exec(struct testdb *t, const char *fmt, ...);
 

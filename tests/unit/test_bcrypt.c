@@ -6,6 +6,7 @@
  * Needs -lcrypt for the crypt_r cross-checks.
  */
 #include "server/bcrypt.h"
+#include "tests/support/suite.h"
 
 #include <check.h>
 #include <crypt.h>
@@ -326,10 +327,5 @@ static Suite *make_bcrypt_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(make_bcrypt_suite());
-
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(make_bcrypt_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "server/config.h"
+#include "tests/support/suite.h"
 
 /* The build passes the project version; config.c falls back to this. */
 #ifndef NONAGENTD_VERSION
@@ -630,9 +631,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(config_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(config_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

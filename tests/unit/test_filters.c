@@ -14,6 +14,7 @@
 
 #include "server/filters.h"
 #include "server/unicode_letters.h"
+#include "tests/support/suite.h"
 
 enum { LATIN = 0, NONLATIN = 1 };
 
@@ -756,11 +757,5 @@ static Suite *filters_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(filters_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(filters_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "server/params.h"
+#include "tests/support/suite.h"
 
 /* Parse a literal (its sizeof keeps embedded NULs) into a fresh list. */
 static struct param_list parse_bytes(const char *data, size_t len)
@@ -556,9 +557,5 @@ static Suite *params_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(params_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(params_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,7 @@
 
 #include "server/api/phone_rules.h"
 #include "server/request.h"
+#include "tests/support/suite.h"
 
 static struct request req;
 
@@ -263,39 +264,27 @@ static Suite *phone_rules_suite(void)
     Suite *s = suite_create("phone_rules");
     TCase *tc;
 
-    tc = tcase_create("timezone");
+    tc = test_add_case(s, "timezone", 0, NULL, NULL);
     tcase_add_test(tc, every_offset_of_vicidials_list_is_a_valid_timezone_however_spelled);
     tcase_add_test(tc, an_offset_off_the_list_or_not_a_number_is_refused);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("visibility");
+    tc = test_add_case(s, "visibility", 0, NULL, NULL);
     tcase_add_test(tc, all_groups_or_a_short_list_sees_every_phone);
     tcase_add_test(tc, a_group_list_sees_its_groups_and_all_groups_phones_only);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("add_phone");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tc = test_add_case(s, "add_phone", 0, NULL, teardown);
     tcase_add_test(tc, add_phone_row_takes_the_fields_and_vicidials_defaults);
     tcase_add_test(tc, add_phone_required_names_all_eleven_fields_when_one_is_missing);
     tcase_add_test(tc, add_phone_required_wants_two_characters_and_a_known_protocol);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("update_phone");
-    tcase_add_checked_fixture(tc, NULL, teardown);
+    tc = test_add_case(s, "update_phone", 0, NULL, teardown);
     tcase_add_test(tc, update_rules_set_what_passes_and_leave_empty_fields_alone);
     tcase_add_test(tc, update_rules_answer_the_first_field_that_fails_in_vicidials_order);
     tcase_add_test(tc, update_rules_each_bound_and_its_answer);
-    suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(phone_rules_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(phone_rules_suite()) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
