@@ -38,51 +38,28 @@ struct outcome outcome_success(const char *reason, const char *data)
     return line(ANSWER_SUCCESS, "SUCCESS", reason, data);
 }
 
-/* "a|b|c" from n strings, malloc'd; NULL when memory ran out. */
-static char *join(int n, va_list ap)
+struct outcome outcome_joined(enum answer answer, const char *result, const char *reason, int n,
+                              ...)
 {
     struct buf b = { 0 };
+    struct outcome o;
+    va_list ap;
 
+    va_start(ap, n);
     for (int i = 0; i < n; i++) {
         const char *s = va_arg(ap, const char *);
         if (i)
             buf_append(&b, "|", 1);
         buf_puts(&b, s ? s : "");
     }
+    va_end(ap);
     if (!b.data || b.oom) {
         free(b.data);
-        return NULL;
-    }
-    return b.data;
-}
-
-static struct outcome joined(enum answer answer, const char *result, const char *reason,
-                             char *data)
-{
-    struct outcome o = line(answer, result, reason, data);
-
-    if (!data)
         return (struct outcome){ .answer = ANSWER_NO_MEMORY, .status = 500 };
-    o.owned = data;
+    }
+    o = line(answer, result, reason, b.data);
+    o.owned = b.data;
     return o;
-}
-
-struct outcome outcome_error_joined(const char *reason, int n, ...)
-{
-    va_list ap;
-    va_start(ap, n);
-    char *data = join(n, ap);
-    va_end(ap);
-    return joined(ANSWER_LINE, "ERROR", reason, data);
-}
-
-struct outcome outcome_success_joined(const char *reason, int n, ...)
-{
-    va_list ap;
-    va_start(ap, n);
-    char *data = join(n, ap);
-    va_end(ap);
-    return joined(ANSWER_SUCCESS, "SUCCESS", reason, data);
 }
 
 struct outcome outcome_db_down(void)

@@ -49,9 +49,16 @@ struct outcome outcome_go(void);
 struct outcome outcome_error(const char *reason, const char *data);
 struct outcome outcome_notice(const char *reason, const char *data);
 struct outcome outcome_success(const char *reason, const char *data);
-/* The same, the data "a|b|c" joined from n strings (NULL counts as ""). */
-struct outcome outcome_error_joined(const char *reason, int n, ...);
-struct outcome outcome_success_joined(const char *reason, int n, ...);
+/* The same, the data "a|b|c" joined from n strings (NULL counts as ""),
+ * owned by the outcome; OUT OF MEMORY (500) when the join fails.
+ * outcome_error_joined(reason, n, ...) and outcome_success_joined(reason,
+ * n, ...) are the two lines it makes. */
+struct outcome outcome_joined(enum answer answer, const char *result, const char *reason, int n,
+                              ...);
+#define outcome_error_joined(reason, ...) \
+    outcome_joined(ANSWER_LINE, "ERROR", (reason), __VA_ARGS__)
+#define outcome_success_joined(reason, ...) \
+    outcome_joined(ANSWER_SUCCESS, "SUCCESS", (reason), __VA_ARGS__)
 /* The database failed the request: 503, no API log row. */
 struct outcome outcome_db_down(void);
 
