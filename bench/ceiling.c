@@ -40,12 +40,12 @@
  *                      counts apart; webserver and url lookups and the api
  *                      log insert apart);
  *   vicidial           VICIdial 2.14's own 17 statements for the same call
- *                      (api.md 1.2, 1.7, 1.10, 2.2-2.4: settings read,
- *                      server gmt, settings re-read in auth, auth count,
- *                      last_login update, API user row, permission count,
- *                      server count, extension count, login count, insert,
- *                      admin log insert, servers update, webserver select,
- *                      url select, api log insert, api url insert) as
+ *                      (settings read, server gmt, settings re-read in
+ *                      auth, auth count, last_login update, API user row,
+ *                      permission count, server count, extension count,
+ *                      login count, insert, admin log insert, servers
+ *                      update, webserver select, url select, api log
+ *                      insert, api url insert) as
  *                      text-protocol queries with escaped values, on a
  *                      connection kept open;
  *   vicidial-connect   the same, with a new connection per call, as

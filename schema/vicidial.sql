@@ -2,17 +2,18 @@
 -- with the rows a fresh VICIdial install puts in them.
 --
 -- Column for column (names, order, types, NULL-ness, defaults) this is VICIdial's
--- extras/MySQL_AST_CREATE_tables.sql at db_schema_version 1728, as transcribed in
--- /work/shared/spec/schema.md.  nonagentd must work against a real VICIdial
--- database, so the tests run against this copy of its tables rather than a
--- schema of our own.  Differences from VICIdial, all deliberate:
+-- extras/MySQL_AST_CREATE_tables.sql at db_schema_version 1728; test_schema checks
+-- every column against tests/integration/schema_expected.tsv (docs/schema.md).
+-- nonagentd must work against a real VICIdial database, so the tests run against
+-- this copy of its tables rather than a schema of our own.  Differences from
+-- VICIdial, all deliberate:
 --
 --   * ENGINE=InnoDB and an explicit utf8mb3 / utf8mb3_unicode_ci on every table.
 --     VICIdial uses MyISAM and inherits utf8_unicode_ci from the database;
 --     the collation is the same, so comparisons stay case-insensitive and
 --     PAD SPACE.  tests/support/testdb.c can convert every table to MyISAM,
 --     because the daemon must keep its promises on VICIdial's own engine too.
---   * Two extra, non-unique indexes the add_phone checks want (schema.md 8):
+--   * Two extra, non-unique indexes the add_phone checks want:
 --     phones.login and servers.server_ip.  Nothing relies on them existing.
 --   * Only the seed rows these tables get from a fresh install; the ADMIN user
 --     group but no users (schema/demo.sql adds the API user).
@@ -27,7 +28,8 @@
 -- phones: one row per phone (SIP/IAX/... account on an Asterisk server).
 -- add_phone inserts here; (extension, server_ip) is the uniqueness rule.
 -- template_id is NOT NULL without a default, exactly as in VICIdial: an INSERT
--- that leaves it out fails under strict sql_mode (spec README, promise 4).
+-- that leaves it out fails under strict sql_mode, which is why nonagentd always
+-- writes it (docs/differences.md).
 -- ---------------------------------------------------------------------------
 CREATE TABLE phones (
     extension                    VARCHAR(100),
@@ -792,7 +794,7 @@ CREATE TABLE vicidial_api_urls (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
 
 -- ---------------------------------------------------------------------------
--- Tables the login check can consult (api.md 1.7): IP allow/deny lists,
+-- Tables the login check can consult (docs/api.md, the login refusals): IP allow/deny lists,
 -- two-factor authorisations, and pending automated reports (an authorised
 -- pending report lets its user past the 2FA check).
 -- ---------------------------------------------------------------------------
@@ -825,9 +827,9 @@ CREATE TABLE vicidial_two_factor_auth (
     KEY auth_exp_date (auth_exp_date)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_unicode_ci;
 
--- schema.md has no column list for this table; its columns are those of
--- VICIdial's own vicidial_pending_ar (as a MariaDB 10.11 dump of a VICIdial
--- 2.14 database shows them).
+-- Only the login check reads this table; its columns are those of VICIdial's
+-- own vicidial_pending_ar as a MariaDB 10.11 dump of a VICIdial 2.14 database
+-- shows them.
 CREATE TABLE vicidial_pending_ar (
     ar_id          INT(10) UNSIGNED NOT NULL AUTO_INCREMENT,
     report_id      VARCHAR(30) DEFAULT '',
@@ -867,7 +869,7 @@ VALUES
     ('SIP_generic', 'SIP phone generic', 'type=friend\nhost=dynamic\ncontext=default'),
     ('IAX_generic', 'IAX phone generic', 'type=friend\nhost=dynamic\nauth=md5\ncontext=default');
 
--- The administrators' user group (schema.md 5.4).
+-- The administrators' user group, as a fresh install has it.
 INSERT INTO vicidial_user_groups
     (user_group, group_name, allowed_campaigns, agent_status_viewable_groups,
      admin_viewable_groups, admin_viewable_call_times, agent_allowed_chat_groups)

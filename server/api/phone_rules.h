@@ -69,7 +69,7 @@ struct phone_new add_phone_row(const struct request *r);
  * The error answer, or outcome_go(). */
 struct outcome add_phone_required(const struct phone_new *p);
 
-/* update_phone's required fields (api.md 3.1): extension 2+ characters
+/* update_phone's required fields (docs/api.md, update_phone check 4): extension 2+ characters
  * and server_ip not empty.  The error answer, or outcome_go(). */
 struct outcome update_phone_required(const struct request *r);
 

@@ -25,8 +25,9 @@
 #define U "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define L "abcdefghijklmnopqrstuvwxyz"
 
-/* The spec table again, spelled out as the ASCII characters that may
- * survive.  `letters` rows may also keep UTF-8 letters in non-latin mode. */
+/* Each field's character set again, spelled out as the ASCII characters
+ * that may survive.  `letters` rows may also keep UTF-8 letters in
+ * non-latin mode. */
 static const struct {
     const char *name;
     const char *ascii;

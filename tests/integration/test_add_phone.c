@@ -28,7 +28,7 @@
     "&phone_full_name=Extension+55000&local_gmt=-5.00&outbound_cid=7275551212"
 #define SEED_OK "SUCCESS: add_phone PHONE HAS BEEN ADDED - 6666|55000|10.0.9.8|SIP|55000\n"
 
-/* The statement text VICIdial logs for SEED (spec 2.4, verified). */
+/* The statement text VICIdial logs for SEED (docs/rows.md, the admin log row). */
 #define SEED_SQL_HEAD                                                              \
     "INSERT INTO phones SET  extension='55000', dialplan_number='55000',"          \
     " voicemail_id='55000', login='55000', pass='test', server_ip='10.0.9.8',"     \
@@ -399,7 +399,7 @@ START_TEST(test_only_extension_gives_required_fields_with_extension_echoed)
 {
     expect_error("source=test&function=add_phone&user=6666&pass=1234&extension=1000",
                  "add_phone YOU MUST USE ALL REQUIRED FIELDS", "1000||||||||||");
-    /* spec 1.10's verified row: data '1||||||||||' */
+    /* VICIdial logs this request with data '1||||||||||' */
     expect_error("source=test&function=add_phone&user=6666&pass=1234&extension=1",
                  "add_phone YOU MUST USE ALL REQUIRED FIELDS", "1||||||||||");
 }
@@ -934,7 +934,7 @@ START_TEST(test_every_error_path_writes_only_its_api_log_row)
 END_TEST
 
 /* ------------------------------------------------------------------ */
-/* nonagentd's promises (spec README, "deliberately better")            */
+/* nonagentd's promises (docs/differences.md)                          */
 /* ------------------------------------------------------------------ */
 
 START_TEST(test_email_with_quote_is_stored_as_written)

@@ -1,6 +1,6 @@
 /*
- * test_clients.c - every request shape real clients send (spec clients.md,
- * docs/api.md, "The path of a request") gets the answer the plain GET gets: raw
+ * test_clients.c - every request shape real clients send (docs/api.md,
+ * "The path of a request") gets the answer the plain GET gets: raw
  * concatenation, double encoding, a stray JSON Content-Type, the doubled
  * leading slash, POST with the query string, urlencoded and multipart
  * bodies, unknown parameters, empty vs omitted optionals, GET-over-POST
@@ -380,7 +380,8 @@ START_TEST(test_post_urlencoded_body)
     struct http_reply r = post(API, "application/x-www-form-urlencoded", SEED_BODY);
     expect_reply("POST urlencoded body", &r, SEED_OK);
     expect_seed_row();
-    /* spec 1.5: a POST-only request logs its data twice */
+    /* a POST-only request's url holds its pairs twice, as VICIdial joins
+     * them (docs/rows.md, vicidial_api_urls) */
     expect_api_url(test_printf("%s?" SEED_POST_URI "&GET-AND-POST=Y&" SEED_POST_URI, page_url()));
     expect_api_log("value", "Extension 55000");
     expect_api_log("result", "SUCCESS");

@@ -3,7 +3,7 @@
  * through (docs/api.md, "The path of a request"), byte for byte: function=version before
  * authentication, the coffee easter egg, the "no function" fallback,
  * authentication with VICIdial's lockout counters, bcrypt password hashes
- * at every cost (schema.md 6.2 vectors), IP lists, two-factor gating,
+ * at every cost (docs/schema.md's vectors), IP lists, two-factor gating,
  * api_allowed_functions, routing and headers, the api log rows, and the
  * daemon's own request log.
  *
@@ -447,7 +447,7 @@ START_TEST(right_password_during_lockout_is_lock)
 }
 END_TEST
 
-/* The lockout's window is 900 s from last_login_date (api.md 1.7): 10 s
+/* The lockout's window is 900 s from last_login_date (docs/api.md): 10 s
  * either side of its edge.  The margin is for a loaded machine (the request
  * runs some time after the UPDATE); it still tells 900 from 890 or 910. */
 #define LOCKED_FAILURES "UPDATE vicidial_users SET failed_login_count=10, last_login_date=NOW()" \
@@ -577,7 +577,7 @@ START_TEST(failed_logins_of_every_kind_write_no_api_log_row)
 }
 END_TEST
 
-/* ---- password hashes (schema.md 6.2) ---------------------------------- */
+/* ---- password hashes (docs/schema.md) --------------------------------- */
 
 static void enable_hashing(const char *key, int cost, const char *user_hash)
 {

@@ -1,8 +1,8 @@
 /*
  * test_schema.c - proves that schema/vicidial.sql builds VICIdial 2.14's
- * tables exactly as the spec lists them: every column of every table in
- * order, with type, NULL-ness and default (schema_expected.tsv, transcribed
- * from /work/shared/spec/schema.md), the keys the daemon relies on, and the
+ * tables exactly as VICIdial creates them (docs/schema.md): every column of
+ * every table in order, with type, NULL-ness and default (schema_expected.tsv),
+ * the keys the daemon relies on, and the
  * seed rows of a fresh install; under strict and empty sql_mode, and after
  * conversion to MyISAM, VICIdial's own engine.
  *
@@ -138,28 +138,28 @@ static void check_columns(struct testdb *t, const char *schema, const char *tabl
         while (i < n_expected && strcmp(expected[i].table, table) != 0)
             i++;
         if (i == n_expected) {
-            report(diffs, sizeof diffs, "  %s.%s: column %s is not in the spec\n",
+            report(diffs, sizeof diffs, "  %s.%s: column %s is not VICIdial's\n",
                    table, row[0], row[1]);
             continue;
         }
         c = &expected[i++];
         if (strcmp(c->name, row[1]) != 0)
-            report(diffs, sizeof diffs, "  %s #%u: column %s, spec says %s\n",
+            report(diffs, sizeof diffs, "  %s #%u: column %s, VICIdial has %s\n",
                    table, c->ordinal, row[1], c->name);
         if (strcmp(c->type, row[2]) != 0)
-            report(diffs, sizeof diffs, "  %s.%s: type %s, spec says %s\n",
+            report(diffs, sizeof diffs, "  %s.%s: type %s, VICIdial has %s\n",
                    table, c->name, row[2], c->type);
         if (strcmp(c->nullable, row[3]) != 0)
-            report(diffs, sizeof diffs, "  %s.%s: nullable %s, spec says %s\n",
+            report(diffs, sizeof diffs, "  %s.%s: nullable %s, VICIdial has %s\n",
                    table, c->name, row[3], c->nullable);
         if (strcmp(c->dflt, dflt) != 0)
-            report(diffs, sizeof diffs, "  %s.%s: default %s, spec says %s\n",
+            report(diffs, sizeof diffs, "  %s.%s: default %s, VICIdial has %s\n",
                    table, c->name, dflt, c->dflt);
     }
     mysql_free_result(res);
     if (got != want)
-        report(diffs, sizeof diffs, "  %s has %zu columns, spec says %zu\n", table, got, want);
-    ck_assert_msg(diffs[0] == '\0', "%s.%s differs from the spec:\n%s", schema, table, diffs);
+        report(diffs, sizeof diffs, "  %s has %zu columns, VICIdial has %zu\n", table, got, want);
+    ck_assert_msg(diffs[0] == '\0', "%s.%s differs from VICIdial's:\n%s", schema, table, diffs);
 }
 
 /* Every table named in schema_expected.tsv, in file order. */
@@ -247,7 +247,7 @@ START_TEST(vicidial_user_groups_has_36_columns_in_vicidial_order)
 }
 END_TEST
 
-START_TEST(log_alias_template_and_login_check_tables_match_the_spec)
+START_TEST(log_alias_template_and_login_check_tables_match_vicidials)
 {
     static const char *const tables[] = {
         "vicidial_conf_templates", "phones_alias", "vicidial_admin_log",
@@ -261,7 +261,7 @@ START_TEST(log_alias_template_and_login_check_tables_match_the_spec)
 }
 END_TEST
 
-START_TEST(database_holds_exactly_the_sixteen_spec_tables)
+START_TEST(database_holds_exactly_the_sixteen_tables)
 {
     const char *tables[64];
     size_t n = expected_tables(tables, 64);
@@ -444,7 +444,7 @@ END_TEST
 /* ---- other ways to load it ---------------------------------------------- */
 
 /* Builds DB_MAIN plus suffix with the given session sql_mode and engine,
- * checks it against the spec, and drops it again.  innodb_strict turns on
+ * checks it against schema_expected.tsv, and drops it again.  innodb_strict turns on
  * the InnoDB DDL check that the harness server has off by default (as a
  * stock server has it on). */
 static void build_and_check(const char *suffix, const char *sql_mode, int innodb_strict,
@@ -535,8 +535,8 @@ static Suite *schema_suite(void)
     tcase_add_test(tc, vicidial_users_has_155_columns_in_vicidial_order);
     tcase_add_test(tc, system_settings_has_255_columns_in_vicidial_order);
     tcase_add_test(tc, vicidial_user_groups_has_36_columns_in_vicidial_order);
-    tcase_add_test(tc, log_alias_template_and_login_check_tables_match_the_spec);
-    tcase_add_test(tc, database_holds_exactly_the_sixteen_spec_tables);
+    tcase_add_test(tc, log_alias_template_and_login_check_tables_match_vicidials);
+    tcase_add_test(tc, database_holds_exactly_the_sixteen_tables);
     tcase_add_test(tc, every_table_is_innodb_and_every_text_column_utf8mb3_unicode_ci);
     suite_add_tcase(s, tc);
 

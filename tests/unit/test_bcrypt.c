@@ -1,6 +1,6 @@
 /*
  * test_bcrypt.c - the Eksblowfish core against Crypt::Eksblowfish vectors
- * (schema.md 6.2) and against libxcrypt's crypt_r where libxcrypt agrees
+ * (docs/schema.md, "Password hashes") and against libxcrypt's crypt_r where libxcrypt agrees
  * (cost 4 and up), plus the edges VICIdial reaches: cost 0..3, bad pass_key.
  *
  * Needs -lcrypt for the crypt_r cross-checks.
@@ -16,7 +16,7 @@
 #define SALT22_LEN 22
 #define TAIL_OFFSET 29  /* "$2a$NN$" + 22 salt characters */
 
-/* One row of schema.md 6.2, made with Crypt::Eksblowfish::Bcrypt 0.009. */
+/* One vector of docs/schema.md, made with Crypt::Eksblowfish::Bcrypt 0.009. */
 static void check_vicidial_vector(const char *pass, const char *pass_key,
                                   unsigned cost, const char *expected)
 {

@@ -1,6 +1,6 @@
 /*
- * test_config.c - unit tests for configuration loading (server/config.c,
- * spec README "The interface the daemon must offer").
+ * test_config.c - unit tests for configuration loading (server/config.c;
+ * README, "Configuration").
  *
  * Every test passes its own environment (a small table behind a getenv-like
  * function) and writes its own astguiclient.conf under /tmp, so nothing on

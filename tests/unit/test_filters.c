@@ -3,7 +3,8 @@
  * (server/filters.c; docs/api.md, "Field filters") and the Unicode letter table
  * behind non-latin mode (server/unicode_letters.c).
  *
- * Every field is tested in both modes; the examples are the spec's own.
+ * Every field is tested in both modes, with examples of what VICIdial's
+ * own filters keep and drop.
  * Inputs are byte arrays with explicit lengths, so NUL bytes and invalid
  * UTF-8 can be fed in.
  */
@@ -527,7 +528,7 @@ START_TEST(unknown_name_yields_empty)
 }
 END_TEST
 
-START_TEST(every_spec_field_is_known)
+START_TEST(every_listed_field_is_known)
 {
     for (size_t i = 0; i < COUNT(LETTER_FIELDS); i++)
         ck_assert_msg(filter_known(LETTER_FIELDS[i]), "%s", LETTER_FIELDS[i]);
@@ -573,22 +574,22 @@ START_TEST(unicode_letter_table_boundaries)
 }
 END_TEST
 
-/* ---- every byte through every field, against api.md 1.3's table ------- */
+/* ---- every byte through every field, against a table written out ------ */
 
-/* The table of api.md section 1.3 written out again, character by
- * character, apart from fields.h (which the filters are built from), so
+/* The characters VICIdial's non_agent_api.php keeps in each field, written
+ * out again character by character, apart from fields.h (which the filters are built from), so
  * that the two must agree byte for byte. */
 #define DIG "0123456789"
 #define UP "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 #define LOW "abcdefghijklmnopqrstuvwxyz"
-enum spec_post { AS_IS, DIGITS_ONLY, PLUS_IS_SPACE };
-struct spec_set {
+enum kept_post { AS_IS, DIGITS_ONLY, PLUS_IS_SPACE };
+struct kept_set {
     const char *name;
     const char *ascii;      /* every ASCII byte the filter keeps */
     int letters;            /* non-latin: \p{L} as UTF-8, invalid UTF-8 empties */
-    enum spec_post post;
+    enum kept_post post;
 };
-static const struct spec_set SPEC_SETS[] = {
+static const struct kept_set KEPT_SETS[] = {
     { "function", "-_" DIG UP LOW, 0, AS_IS },
     { "format", DIG UP LOW, 0, AS_IS },
     { "server_ip", "-.:_" DIG UP LOW, 0, AS_IS },
@@ -627,7 +628,7 @@ static const struct spec_set SPEC_SETS[] = {
 };
 
 /* What the table says `in` (ASCII context around one byte) becomes. */
-static size_t spec_filter(const struct spec_set *set, int mode, const unsigned char *in,
+static size_t kept_filter(const struct kept_set *set, int mode, const unsigned char *in,
                           size_t len, char *out)
 {
     size_t o = 0;
@@ -648,21 +649,21 @@ static size_t spec_filter(const struct spec_set *set, int mode, const unsigned c
     return k;
 }
 
-static const struct spec_set *spec_set_of(const char *name)
+static const struct kept_set *kept_set_of(const char *name)
 {
-    for (size_t i = 0; i < COUNT(SPEC_SETS); i++)
-        if (strcmp(SPEC_SETS[i].name, name) == 0)
-            return &SPEC_SETS[i];
+    for (size_t i = 0; i < COUNT(KEPT_SETS); i++)
+        if (strcmp(KEPT_SETS[i].name, name) == 0)
+            return &KEPT_SETS[i];
     return NULL;
 }
 
-START_TEST(every_byte_through_every_field_in_both_modes_matches_the_spec_table)
+START_TEST(every_byte_through_every_field_in_both_modes_matches_the_written_out_table)
 {
     for (int f = 0; f < FIELD_COUNT; f++) {
         const char *name = FIELD_NAME[f];
-        const struct spec_set *set = spec_set_of(name);
+        const struct kept_set *set = kept_set_of(name);
 
-        ck_assert_msg(set != NULL, "field %s has no row in api.md 1.3's table", name);
+        ck_assert_msg(set != NULL, "field %s has no row in KEPT_SETS", name);
         /* A byte the field keeps, either side of the byte under test. */
         unsigned char keep = strchr(set->ascii, '1') ? '1' : 'A';
         for (int mode = LATIN; mode <= NONLATIN; mode++) {
@@ -673,14 +674,14 @@ START_TEST(every_byte_through_every_field_in_both_modes_matches_the_spec_table)
                 size_t got_len, want_len;
                 char *got;
 
-                want_len = spec_filter(set, mode, alone, 1, want);
+                want_len = kept_filter(set, mode, alone, 1, want);
                 got = filter_param(name, (const char *)alone, 1, mode, &got_len);
                 ck_assert_msg(got && got_len == want_len && memcmp(got, want, want_len) == 0,
                               "%s (%s): byte 0x%02X alone gave %zu bytes, want %zu", name,
                               mode ? "non-latin" : "latin", b, got ? got_len : 0, want_len);
                 free(got);
 
-                want_len = spec_filter(set, mode, framed, 3, want);
+                want_len = kept_filter(set, mode, framed, 3, want);
                 got = filter_param(name, (const char *)framed, 3, mode, &got_len);
                 ck_assert_msg(got && got_len == want_len && memcmp(got, want, want_len) == 0,
                               "%s (%s): byte 0x%02X between two '%c' gave \"%.*s\", want"
@@ -691,9 +692,9 @@ START_TEST(every_byte_through_every_field_in_both_modes_matches_the_spec_table)
         }
     }
     /* And the table has no row for a field nonagentd does not know. */
-    for (size_t i = 0; i < COUNT(SPEC_SETS); i++)
-        ck_assert_msg(filter_known(SPEC_SETS[i].name), "%s is not filtered",
-                      SPEC_SETS[i].name);
+    for (size_t i = 0; i < COUNT(KEPT_SETS); i++)
+        ck_assert_msg(filter_known(KEPT_SETS[i].name), "%s is not filtered",
+                      KEPT_SETS[i].name);
 }
 END_TEST
 
@@ -747,10 +748,10 @@ static Suite *filters_suite(void)
     tcase_add_test(modes, nul_and_control_bytes_always_deleted);
     tcase_add_test(modes, empty_input_stays_empty);
     tcase_add_test(modes, unknown_name_yields_empty);
-    tcase_add_test(modes, every_spec_field_is_known);
+    tcase_add_test(modes, every_listed_field_is_known);
     tcase_add_test(modes, out_len_may_be_null);
     tcase_add_test(modes, unicode_letter_table_boundaries);
-    tcase_add_test(modes, every_byte_through_every_field_in_both_modes_matches_the_spec_table);
+    tcase_add_test(modes, every_byte_through_every_field_in_both_modes_matches_the_written_out_table);
     suite_add_tcase(s, modes);
     return s;
 }
