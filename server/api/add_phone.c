@@ -50,6 +50,8 @@ static char *admin_event_sql(const struct phone_new *p, const char *template_pie
                p->extension, p->dialplan_number, p->voicemail_id, p->login, p->pass,
                p->server_ip, p->protocol, p->conf_secret, p->fullname, p->local_gmt,
                p->outbound_cid, p->phone_context, p->email, p->user_group);
+    /* VICIdial's optional pieces, each after a space and empty when not
+     * set: three flags, the template, on_hook_agent. */
     for (int i = 0; i < 5; i++) {
         buf_append(&b, " ", 1);
         if (i == 3)
@@ -74,10 +76,11 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
                                        char *template_piece, size_t template_cap,
                                        int *inserted, int *atomic)
 {
-    const char *template_id = request_field(r, FIELD_template_id);
+    const char *template_id;
     long long n = 0, login_n = 0;
     int duplicate = 0;
     enum db_status s;
+    struct outcome o;
 
     /* Both duplicate checks in one read: under the locks, the answers are
      * the ones VICIdial's two reads would give. */
@@ -91,19 +94,13 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
         return outcome_error(FN " PHONE LOGIN ALREADY EXISTS", p->login);
     if (!gmt_is_valid(p->local_gmt))
         return outcome_error(FN " YOU MUST USE A VALID TIMEZONE", p->local_gmt);
-    if (strlen(template_id) > 1) {
-        if (template_is_blank(template_id)) {
-            snprintf(template_piece, template_cap, ",template_id=''");
-        } else {
-            if (template_count(r->db, template_id, &n) != DB_OK)
-                return outcome_db_down();
-            if (n < 1)
-                return outcome_error_joined(
-                    FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", 2,
-                    p->login, template_id);
-            p->template_id = template_id;
-            snprintf(template_piece, template_cap, ",template_id='%s'", template_id);
-        }
+    o = phone_template(r, FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", p->login,
+                       &template_id);
+    if (o.answer != ANSWER_NONE)
+        return o;
+    if (template_id) {
+        p->template_id = template_id;
+        snprintf(template_piece, template_cap, ",template_id='%s'", template_id);
     }
     if (tx_begin(r->db, atomic) != DB_OK)
         return outcome_db_down();

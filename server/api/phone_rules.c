@@ -79,10 +79,6 @@ int function_allowed(const struct api_user *u, const char *function)
     return strstr(u->allowed_functions, needle) != NULL;
 }
 
-int template_is_blank(const char *template_id)
-{
-    return strcasecmp(template_id, "--BLANK--") == 0;
-}
 
 struct outcome phone_function_start(const struct request *r, const char *function,
                                     const char *permission_reason)
@@ -115,6 +111,27 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
     s = server_count(r->db, server_ip, &n);
     *exists = n > 0;
     return s;
+}
+
+struct outcome phone_template(struct request *r, const char *reason, const char *login,
+                              const char **set)
+{
+    const char *template_id = request_field(r, FIELD_template_id);
+    long long n = 0;
+
+    *set = NULL;
+    if (strlen(template_id) < 2)
+        return outcome_go();
+    if (strcasecmp(template_id, "--BLANK--") == 0) {
+        *set = "";
+        return outcome_go();
+    }
+    if (template_count(r->db, template_id, &n) != DB_OK)
+        return outcome_db_down();
+    if (n < 1)
+        return outcome_error_joined(reason, 2, login, template_id);
+    *set = template_id;
+    return outcome_go();
 }
 
 /* How one update_phone field is checked. */

@@ -4,13 +4,14 @@
  * test, the group visibility, add_phone's row and required fields, and
  * update_phone's field rules (docs/api.md).
  *
- * All but phone_server_exists() need no database.  A dry run of one
+ * All but phone_server_exists() and phone_template() need no database.  A dry run of one
  * request: request_from_query() (server/request.h) filters its fields as
  * the daemon does; add_phone_row() and add_phone_required(), or
  * update_phone_rules() for both parts, then give the answer the rules
  * would give and the values they would write.  What needs the database
  * (the server, the duplicates, the login's lock and conflict, the
- * template) is left to the functions in server/api/.
+ * template) is left to the functions in server/api/ and to
+ * phone_server_exists() and phone_template().
  */
 #ifndef NONAGENTD_PHONE_RULES_H
 #define NONAGENTD_PHONE_RULES_H
@@ -55,8 +56,15 @@ enum db_status phone_server_exists(struct request *r, const char *server_ip, int
  * " -" deleted, split on spaces (empty elements kept). */
 int phone_group_visible(const char *viewable, const char *phone_group);
 
-/* template_id "--BLANK--" (any case) clears the template. */
-int template_is_blank(const char *template_id);
+/* template_id, add_phone's check 9 and update_phone's last rule: a value
+ * of 2+ characters must be "--BLANK--" (any case, which clears the
+ * template) or name a vicidial_conf_templates row.  *set is what the phone
+ * gets: NULL for a shorter value (the column is left as it is), "" for
+ * --BLANK--, else template_id.  reason is the function's own "... TEMPLATE
+ * ID DOES NOT EXIST ..." text, its data login|template_id.  The error
+ * answer, a 503, or outcome_go(). */
+struct outcome phone_template(struct request *r, const char *reason, const char *login,
+                              const char **set);
 
 /* add_phone's phone row from the request's fields, with VICIdial's
  * defaults (phone_context "default", user_group "---ALL---", a flag that
@@ -69,8 +77,9 @@ struct phone_new add_phone_row(const struct request *r);
  * The error answer, or outcome_go(). */
 struct outcome add_phone_required(const struct phone_new *p);
 
-/* update_phone's required fields (docs/api.md, update_phone check 4): extension 2+ characters
- * and server_ip not empty.  The error answer, or outcome_go(). */
+/* update_phone's required fields (docs/api.md, update_phone check 4):
+ * extension 2+ characters and server_ip not empty.  The error answer, or
+ * outcome_go(). */
 struct outcome update_phone_required(const struct request *r);
 
 /* update_phone's field rules (the table in phone_rules.c), in VICIdial's

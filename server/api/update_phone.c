@@ -111,7 +111,6 @@ static struct outcome check_and_update(struct request *r, const char *e, const c
                                        struct phone_change *c, int *updated, int *atomic)
 {
     const char *login = request_field(r, FIELD_phone_login);
-    const char *template_id = request_field(r, FIELD_template_id);
     unsigned long long matched = 0;
     long long n = 0;
     enum db_status st;
@@ -126,19 +125,10 @@ static struct outcome check_and_update(struct request *r, const char *e, const c
     struct outcome o = update_phone_rules(r, UPDATE_RULES_AFTER_LOGIN, c);
     if (o.answer != ANSWER_NONE)
         return o;
-    if (strlen(template_id) > 1) {
-        if (template_is_blank(template_id)) {
-            c->template_id = "";
-        } else {
-            if (template_count(r->db, template_id, &n) != DB_OK)
-                return outcome_db_down();
-            if (n < 1)
-                return outcome_error_joined(
-                    FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", 2, login,
-                    template_id);
-            c->template_id = template_id;
-        }
-    }
+    o = phone_template(r, FN " TEMPLATE ID DOES NOT EXIST, THIS IS AN OPTIONAL FIELD", login,
+                       &c->template_id);
+    if (o.answer != ANSWER_NONE)
+        return o;
     if (tx_begin(r->db, atomic) != DB_OK)
         return outcome_db_down();
     st = phone_update(r->db, e, s, c, &matched);
