@@ -85,8 +85,9 @@ static enum db_status read_preamble(struct request *r, int with_login, struct pr
     }
 }
 
-/* settings -> filter -> version / coffee -> authenticate -> the function. */
-static struct outcome run_preamble(struct request *r)
+/* The request's outcome: settings -> filter -> version / coffee ->
+ * authenticate -> the function, which decides the rest. */
+static struct outcome decide(struct request *r)
 {
     struct preamble pre;
     const char *auth_key;
@@ -131,10 +132,12 @@ static struct outcome run_preamble(struct request *r)
 
 /* Whatever path the function took (an error answer, a failed statement),
  * no named lock it took outlives the request: released here, before the
- * answer goes out, so a client that retries at once finds it free.  A
- * release that fails changes no answer: it fails only with the connection,
- * which takes the locks with it. */
-static void release_session(struct request *r)
+ * answer goes out, so a client that retries at once finds it free (inside
+ * a phone's transaction this only marks them: they are released when
+ * end_transaction() commits or rolls back, db/tx.h).  A release that fails
+ * changes no answer: it fails only with the connection, which takes the
+ * locks with it. */
+static void release_named_locks(struct request *r)
 {
     if (db_pins(r->db) & DB_PIN_LOCKS)
         lock_release_all(r->db);
@@ -168,17 +171,18 @@ void dispatch_api(struct request *r, struct response *resp)
     r->db = db_thread();
     if (r->db) {
         db_request_begin(r->db);
-        o = run_preamble(r);
-        release_session(r);
+        o = decide(r);
+        release_named_locks(r);
     } else {
         o = outcome_db_down();
     }
+    /* The 503 line names the function: when the database failed before the
+     * fields were filtered, filter them now (latin) for that alone. */
     if (o.answer == ANSWER_DB_DOWN && !r->nfields)
-        request_filter_fields(r);   /* latin: only to name the function */
-    enum answer answer = o.answer;
+        request_filter_fields(r);
     enum db_status logged = respond(r, &o, resp);
     if (r->db && tx_open(r->db))
-        end_transaction(r, answer, logged, resp);
+        end_transaction(r, o.answer, logged, resp);
 }
 
 void dispatch_health(struct response *resp)

@@ -545,8 +545,8 @@ static void run_request(struct work *w)
 
 /* The request is complete: answer what needs no database here, queue the
  * rest for a worker. */
-static enum MHD_Result answer(struct MHD_Connection *conn, struct http_req *h,
-                              const char *method)
+static enum MHD_Result answer_or_queue(struct MHD_Connection *conn, struct http_req *h,
+                                       const char *method)
 {
     struct response resp = { .status = 200 };
     enum MHD_Result ret;
@@ -648,7 +648,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             /* Refuse an announced oversized body before reading any of it. */
             if (cl && strtoull(cl, NULL, 10) > cfg->max_body) {
                 h->too_large = 1;
-                return answer(conn, h, method);
+                return answer_or_queue(conn, h, method);
             }
             h->body_kind = body_kind_of(conn, method);
             if (h->body_kind == BODY_MULTIPART) {
@@ -669,22 +669,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             h->too_large = 1;
             return MHD_YES;
         }
-        if (h->route != ROUTE_API || h->body_kind == BODY_NONE) {
-            h->body_len += size;
-            return MHD_YES;     /* read and ignored, as PHP ignores it */
-        }
-        if (h->body_kind == BODY_MULTIPART) {
-            h->body_len += size;
-            return MHD_post_process(h->pp, upload_data, size) == MHD_YES ? MHD_YES : MHD_NO;
-        }
         h->body_len += size;
+        if (h->route != ROUTE_API || h->body_kind == BODY_NONE)
+            return MHD_YES;     /* read and ignored, as PHP ignores it */
+        if (h->body_kind == BODY_MULTIPART)
+            return MHD_post_process(h->pp, upload_data, size) == MHD_YES ? MHD_YES : MHD_NO;
         buf_append(&h->body, upload_data, size);
         return h->body.oom ? MHD_NO : MHD_YES;
     }
     set_deadline(h->conn_state, 0);     /* received whole: now it is ours to answer */
     if (h->route == ROUTE_NOT_FOUND)
         return answer_plain(conn, h, method, 404, "Not Found\n", "NOTFOUND");
-    return answer(conn, h, method);
+    return answer_or_queue(conn, h, method);
 }
 
 /* A message libmicrohttpd repeats (a connection limit met thousands of

@@ -75,7 +75,8 @@ const char *request_raw(const struct request *r, const char *name, size_t *len,
                         int *is_array);
 
 /* Filter every known field with r->settings' mode (again, if they were
- * filtered before). */
+ * filtered before), and point function, user and source at theirs.  0, or
+ * -1 when out of memory. */
 int request_filter_fields(struct request *r);
 
 /* Filtered value of a field ("" when missing or not filtered yet). */

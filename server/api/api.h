@@ -1,7 +1,8 @@
 /*
  * api.h - the API functions.  Each decides its request's answer and
  * returns it as an outcome (server/respond.h); it writes no answer and no
- * API log row itself, and releases every lock it took before returning.
+ * API log row itself, and releases every lock it took before returning
+ * (a phone's transaction keeps them until dispatch.c ends it: db/tx.h).
  */
 #ifndef NONAGENTD_API_H
 #define NONAGENTD_API_H
