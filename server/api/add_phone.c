@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/api/changes.h"
 #include "server/api/phone_rules.h"
 #include "server/api/phone_written.h"
 #include "server/respond.h"
@@ -128,10 +127,8 @@ static struct outcome note_added(struct request *r, const struct phone_new *p,
                                  const char *template_piece, int atomic, struct outcome done)
 {
     char *event_sql = admin_event_sql(p, template_piece);
-    char notes[512];
-    struct admin_log log = phone_admin_log_row(r, "ADD", "ADMIN API ADD PHONE", event_sql,
-                                               p->extension, p->server_ip, notes, sizeof notes);
-    struct outcome o = phone_written(r, &log, p->server_ip, atomic, done);
+    struct outcome o = phone_written(r, "ADD", "ADMIN API ADD PHONE", event_sql, p->extension,
+                                     p->server_ip, atomic, done);
     free(event_sql);
     return o;
 }

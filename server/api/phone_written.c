@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "server/api/changes.h"
 #include "db/servers.h"
 
 #define REWRITES 3
@@ -32,25 +33,29 @@ static enum db_status write_rows(struct request *r, const struct admin_log *log,
     return s == DB_OK ? server_mark_rebuild(r->db, server_ip) : s;
 }
 
-struct outcome phone_written(struct request *r, const struct admin_log *log,
+struct outcome phone_written(struct request *r, const char *type, const char *code,
+                             const char *event_sql, const char *extension,
                              const char *server_ip, int atomic, struct outcome done)
 {
-    enum db_status s = write_rows(r, log, server_ip, 0);
+    char notes[512];
+    struct admin_log log = phone_admin_log_row(r, type, code, event_sql, extension, server_ip,
+                                               notes, sizeof notes);
+    enum db_status s = write_rows(r, &log, server_ip, 0);
 
     for (int attempt = 0; !atomic && s == DB_DOWN && attempt < REWRITES; attempt++) {
         db_resume(r->db);
-        s = write_rows(r, log, server_ip, 1);
+        s = write_rows(r, &log, server_ip, 1);
     }
     if (s == DB_OK)
         return done;
     if (atomic)
         fprintf(stderr, "nonagentd: %s of phone %s|%s rolled back: its admin log row or"
-                " rebuild flag was not written: %s\n", r->function, log->record_id,
+                " rebuild flag was not written: %s\n", r->function, extension,
                 server_ip, db_last_error(r->db));
     else
         fprintf(stderr, "nonagentd: %s of phone %s|%s is written, but not its admin log row"
                 " or the server's rebuild flag: %s; answered 503\n", r->function,
-                log->record_id, server_ip, db_last_error(r->db));
+                extension, server_ip, db_last_error(r->db));
     free(done.owned);
     return outcome_db_down();
 }

@@ -8,15 +8,17 @@
 
 #include "server/request.h"
 #include "server/respond.h"
-#include "db/logs.h"
 
-/* The phone's row is written (inserted, updated or deleted): write log and
- * set server_ip's rebuild flag.  Returns done, the function's SUCCESS, once
- * both are written; else frees done's data and returns a 503.  atomic is
- * tx_begin's answer: inside the transaction a failure rolls the phone back
- * with them; without one a lost connection is overcome by writing both
- * again on a new connection (see phone_written.c). */
-struct outcome phone_written(struct request *r, const struct admin_log *log,
+/* The phone (extension, server_ip) is written (inserted, updated or
+ * deleted): write its vicidial_admin_log row (section PHONES, event type
+ * and code, event_sql the statement text VICIdial would have run or NULL:
+ * changes.h) and set server_ip's rebuild flag.  Returns done, the
+ * function's SUCCESS, once both are written; else frees done's data and
+ * returns a 503.  atomic is tx_begin's answer: inside the transaction a
+ * failure rolls the phone back with them; without one a lost connection is
+ * overcome by writing both again on a new connection (see phone_written.c). */
+struct outcome phone_written(struct request *r, const char *type, const char *code,
+                             const char *event_sql, const char *extension,
                              const char *server_ip, int atomic, struct outcome done);
 
 /* The phone's own write failed with the connection (DB_DOWN): a 503.

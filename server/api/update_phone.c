@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "server/api/changes.h"
 #include "server/api/phone_rules.h"
 #include "server/api/phone_written.h"
 #include "db/locks.h"
@@ -26,18 +25,6 @@
 #include "db/users.h"
 
 #define FN "update_phone"
-
-/* The admin log row and the rebuild flag of a written phone; done is the
- * answer once they are written. */
-static struct outcome log_admin(struct request *r, const char *type, const char *code,
-                                const char *sql, const char *extension, const char *server_ip,
-                                int atomic, struct outcome done)
-{
-    char notes[512];
-    struct admin_log log = phone_admin_log_row(r, type, code, sql, extension, server_ip, notes,
-                                               sizeof notes);
-    return phone_written(r, &log, server_ip, atomic, done);
-}
 
 static struct outcome phone_gone(const char *e, const char *s)
 {
@@ -59,10 +46,10 @@ static struct outcome delete_phone(struct request *r, const char *e, const char 
         return phone_gone(e, s);
     struct buf b = { 0 };
     buf_printf(&b, "DELETE FROM phones WHERE extension='%s' and server_ip='%s'|", e, s);
-    struct outcome o = log_admin(r, "DELETE", "ADMIN API DELETE PHONE", b.oom ? NULL : b.data,
-                                 e, s, atomic,
-                                 outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e, s,
-                                                        ""));
+    struct outcome o = phone_written(r, "DELETE", "ADMIN API DELETE PHONE",
+                                     b.oom ? NULL : b.data, e, s, atomic,
+                                     outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e,
+                                                            s, ""));
     buf_free(&b);
     return o;
 }
@@ -170,7 +157,7 @@ static struct outcome update_fields(struct request *r, const char *e, const char
 
     if (updated) {
         char *sql = event_sql(&c, e, s);
-        o = log_admin(r, "MODIFY", "ADMIN API UPDATE PHONE", sql, e, s, atomic, o);
+        o = phone_written(r, "MODIFY", "ADMIN API UPDATE PHONE", sql, e, s, atomic, o);
         free(sql);
         return o;
     }
