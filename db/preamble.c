@@ -1,7 +1,8 @@
 /*
  * preamble.c - the request's first read (see preamble.h): system_settings,
  * the plain-password login test on vicidial_users, and whether a server has
- * the request's server_ip, in one statement.
+ * the request's server_ip, in one statement; or, before authentication,
+ * system_settings and the first active server's GMT.
  */
 #include "db/preamble.h"
 
@@ -18,12 +19,15 @@ static const char SQL_PREAMBLE[] =
     " FROM system_settings s LEFT JOIN vicidial_users u ON u.user=? AND u.pass=?"
     " AND " LOGIN_CONDITIONS
     " LEFT JOIN servers sv ON sv.server_ip=? LIMIT 1";
-/* The settings alone, for the functions answered before authentication:
- * MariaDB re-plans a prepared statement's subqueries on every execution,
- * and for a request with no login to test that costs more than it saves
- * (bench/). */
+/* The settings and the first active server's GMT, for the functions
+ * answered before authentication (version shows that GMT).  A join, not
+ * a subquery, for the reason above; LEFT JOIN keeps system_settings the
+ * outer table, so the server is the first active one in the table's own
+ * order, as VICIdial's "SELECT local_gmt FROM servers WHERE active='Y'
+ * LIMIT 1" finds it. */
 static const char SQL_SETTINGS_ONLY[] =
-    "SELECT " SETTINGS_COLUMNS " FROM system_settings s LIMIT 1";
+    "SELECT " SETTINGS_COLUMNS ", sv.local_gmt, (sv.active IS NOT NULL)"
+    " FROM system_settings s LEFT JOIN servers sv ON sv.active='Y' LIMIT 1";
 
 enum db_status preamble_read(struct db *db, int with_login, const char *user,
                              const char *pass, long long lock_before, const char *server_ip,
@@ -40,9 +44,14 @@ enum db_status preamble_read(struct db *db, int with_login, const char *user,
     settings_defaults(&p->settings);
     if (!with_login) {
         s = db_row(db, SQL_SETTINGS_ONLY, NULL, 0, &row, &p->settings_found);
-        if (s == DB_OK && p->settings_found)
-            settings_from_row(&p->settings, &row, 0);
-        return s;
+        if (s != DB_OK || !p->settings_found)
+            return s;
+        settings_from_row(&p->settings, &row, 0);
+        p->gmt_read = 1;
+        p->gmt_found = row.col[SETTINGS_NCOLS + 1] && strcmp(row.col[SETTINGS_NCOLS + 1], "1") == 0;
+        if (p->gmt_found)
+            snprintf(p->gmt, sizeof p->gmt, "%s", row.col[SETTINGS_NCOLS] ? row.col[SETTINGS_NCOLS] : "");
+        return DB_OK;
     }
     s = db_row(db, SQL_PREAMBLE, a, 4, &row, &p->settings_found);
     if (s != DB_OK || !p->settings_found)

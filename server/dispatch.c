@@ -114,6 +114,9 @@ static struct outcome decide(struct request *r)
         r->api_user = pre.api_user;
     r->server_checked = pre.servers_read;
     r->server_found = pre.server_found;
+    r->gmt_checked = pre.gmt_read;
+    r->gmt_found = pre.gmt_found;
+    memcpy(r->gmt, pre.gmt, sizeof r->gmt);
     if (strcmp(r->function, "version") == 0)
         return api_version(r);
     if (is_coffee(r->function))

@@ -63,6 +63,9 @@ struct request {
     int login_found;            /* and passed (api_user is its row) */
     int server_checked;         /* whether a servers row has server_ip, */
     int server_found;           /* and the answer */
+    int gmt_checked;            /* the first active server was looked for, */
+    int gmt_found;              /* found, */
+    char gmt[32];               /* and its local_gmt (version shows it) */
 };
 
 /* Set the arrival clock (http.c calls it as the request arrives). */

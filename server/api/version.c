@@ -31,8 +31,12 @@ struct outcome api_version(struct request *r)
     struct tm tm;
     int found = 0;
 
-    if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK)
+    if (r->gmt_checked) {
+        found = r->gmt_found;
+        snprintf(tz, sizeof tz, "%s", found ? r->gmt : "");
+    } else if (server_active_gmt(r->db, tz, sizeof tz, &found) != DB_OK) {
         return outcome_db_down();
+    }
     localtime_r(&r->started_wall, &tm);
     if (!found) {
         /* date("O") without its '+', read as a number, divided by 100. */
