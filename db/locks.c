@@ -22,6 +22,9 @@ static const char SQL_LOCK_LOGIN[] =
     "SELECT GET_LOCK(CONCAT('nonagentd.login.', SHA1(WEIGHT_STRING("
     "CONVERT(? USING utf8mb3) COLLATE utf8mb3_unicode_ci))), ?)";
 static const char SQL_RELEASE_ALL[] = "SELECT RELEASE_ALL_LOCKS()";
+static const char SQL_RELEASE_ALL_READING_FLAG[] =
+    "SELECT RELEASE_ALL_LOCKS(), EXISTS(SELECT 1 FROM servers WHERE generate_vicidial_conf='Y'"
+    " AND active_asterisk_server='Y' AND server_ip=? AND NOT rebuild_conf_files <=> 'Y')";
 
 static int granted(const char *v)
 {
@@ -114,4 +117,23 @@ enum db_status lock_release_all(struct db *db)
     if (s == DB_OK)
         db_unpin(db, DB_PIN_LOCKS);
     return s;
+}
+
+enum db_status lock_release_all_reading_flag(struct db *db, const char *server_ip,
+                                             int *flag_unset)
+{
+    struct db_arg a[] = { DB_STR(server_ip) };
+    struct db_row row;
+    int found = 0;
+    enum db_status s;
+
+    *flag_unset = 1;
+    if (db_pins(db) & DB_PIN_TX)
+        return DB_OK;
+    s = db_row(db, SQL_RELEASE_ALL_READING_FLAG, a, 1, &row, &found);
+    if (s != DB_OK)
+        return s;
+    db_unpin(db, DB_PIN_LOCKS);
+    *flag_unset = !(found && row.ncols == 2 && row.col[1] && strcmp(row.col[1], "0") == 0);
+    return DB_OK;
 }

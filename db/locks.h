@@ -29,4 +29,13 @@ enum db_status lock_login(struct db *db, const char *login, unsigned seconds, in
  * (db/tx.h) they are kept until it ends. */
 enum db_status lock_release_all(struct db *db);
 
+/* The same, after a phone was written under the locks, reading in the
+ * same round trip whether server_ip's rebuild flag is yet to be set
+ * (*flag_unset 1: a servers row with that IP that generates conf and runs
+ * Asterisk has not rebuild_conf_files='Y').  Read after the write, a set
+ * flag means a rebuild that has not yet begun, which will see the phone;
+ * so the caller need not set it again (db/servers.h). */
+enum db_status lock_release_all_reading_flag(struct db *db, const char *server_ip,
+                                             int *flag_unset);
+
 #endif

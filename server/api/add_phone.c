@@ -124,11 +124,12 @@ static struct outcome check_and_insert(struct request *r, struct phone_new *p,
 /* The rows that follow the written phone: the admin log and the server's
  * rebuild flag.  done (the SUCCESS) is the answer once they are written. */
 static struct outcome note_added(struct request *r, const struct phone_new *p,
-                                 const char *template_piece, int atomic, struct outcome done)
+                                 const char *template_piece, int atomic, int set_flag,
+                                 struct outcome done)
 {
     char *event_sql = admin_event_sql(p, template_piece);
     struct outcome o = phone_written(r, "ADD", "ADMIN API ADD PHONE", event_sql, p->extension,
-                                     p->server_ip, atomic, done);
+                                     p->server_ip, atomic, set_flag, done);
     free(event_sql);
     return o;
 }
@@ -136,7 +137,7 @@ static struct outcome note_added(struct request *r, const struct phone_new *p,
 struct outcome api_add_phone(struct request *r)
 {
     struct phone_new p = add_phone_row(r);
-    int server_found = 0, locked = 0, inserted = 0, atomic = 0;
+    int server_found = 0, locked = 0, inserted = 0, atomic = 0, flag_unset = 1;
     char template_piece[64] = "";
 
     struct outcome o = phone_function_start(r, FN,
@@ -161,11 +162,13 @@ struct outcome api_add_phone(struct request *r)
         return outcome_error_joined(FN " PHONE IS BUSY, TRY AGAIN", 2, p.server_ip,
                                     p.extension);
     o = check_and_insert(r, &p, template_piece, sizeof template_piece, &inserted, &atomic);
-    enum db_status released = lock_release_all(r->db);
+    enum db_status released =
+        inserted ? lock_release_all_reading_flag(r->db, p.server_ip, &flag_unset)
+                 : lock_release_all(r->db);
     /* The locks are released (or kept by the transaction, or went with a
      * lost connection). */
 
     if (inserted)
-        return note_added(r, &p, template_piece, atomic, o);
+        return note_added(r, &p, template_piece, atomic, flag_unset, o);
     return outcome_unlocked(o, released);
 }

@@ -15,6 +15,11 @@
  * idempotent UPDATE) again.  After REWRITES attempts, or an SQL error, the
  * answer is 503 and one line names the phone, for an operator to finish by
  * hand.
+ *
+ * The flag is not set when the statement that released the phone's locks,
+ * after its write, read it as set already (db/locks.h): the UPDATE would
+ * change nothing, and on MyISAM it would take the servers table's write
+ * lock, which every request's first read waits behind.
  */
 #include "server/api/phone_written.h"
 
@@ -26,25 +31,28 @@
 
 #define REWRITES 3
 
+/* The admin log row (again: unless it is there), then the flag, unless
+ * set_flag says it is set already. */
 static enum db_status write_rows(struct request *r, const struct admin_log *log,
-                                 const char *server_ip, int again)
+                                 const char *server_ip, int set_flag, int again)
 {
     enum db_status s = admin_log_insert(r->db, log, again);
-    return s == DB_OK ? server_mark_rebuild(r->db, server_ip) : s;
+    return s == DB_OK && set_flag ? server_mark_rebuild(r->db, server_ip) : s;
 }
 
 struct outcome phone_written(struct request *r, const char *type, const char *code,
                              const char *event_sql, const char *extension,
-                             const char *server_ip, int atomic, struct outcome done)
+                             const char *server_ip, int atomic, int set_flag,
+                             struct outcome done)
 {
     char notes[512];
     struct admin_log log = phone_admin_log_row(r, type, code, event_sql, extension, server_ip,
                                                notes, sizeof notes);
-    enum db_status s = write_rows(r, &log, server_ip, 0);
+    enum db_status s = write_rows(r, &log, server_ip, set_flag, 0);
 
     for (int attempt = 0; !atomic && s == DB_DOWN && attempt < REWRITES; attempt++) {
         db_resume(r->db);
-        s = write_rows(r, &log, server_ip, 1);
+        s = write_rows(r, &log, server_ip, 1, 1);
     }
     if (s == DB_OK)
         return done;

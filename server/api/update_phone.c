@@ -47,7 +47,7 @@ static struct outcome delete_phone(struct request *r, const char *e, const char 
     struct buf b = { 0 };
     buf_printf(&b, "DELETE FROM phones WHERE extension='%s' and server_ip='%s'|", e, s);
     struct outcome o = phone_written(r, "DELETE", "ADMIN API DELETE PHONE",
-                                     b.oom ? NULL : b.data, e, s, atomic,
+                                     b.oom ? NULL : b.data, e, s, atomic, 1,
                                      outcome_success_joined(FN " PHONE HAS BEEN DELETED", 3, e,
                                                             s, ""));
     buf_free(&b);
@@ -135,7 +135,7 @@ static struct outcome update_fields(struct request *r, const char *e, const char
 {
     const char *login = request_field(r, FIELD_phone_login);
     struct phone_change c = { 0 };
-    int locked = 0, updated = 0, atomic = 0;
+    int locked = 0, updated = 0, atomic = 0, flag_unset = 1;
     enum db_status released = DB_OK;
 
     struct outcome o = update_phone_rules(r, UPDATE_RULES_BEFORE_LOGIN, &c);
@@ -151,13 +151,15 @@ static struct outcome update_fields(struct request *r, const char *e, const char
     }
     o = check_and_update(r, e, s, &c, &updated, &atomic);
     if (locked)
-        released = lock_release_all(r->db);
+        released = updated ? lock_release_all_reading_flag(r->db, s, &flag_unset)
+                           : lock_release_all(r->db);
     /* The lock is released (or kept by the transaction, or went with a
      * lost connection). */
 
     if (updated) {
         char *sql = event_sql(&c, e, s);
-        o = phone_written(r, "MODIFY", "ADMIN API UPDATE PHONE", sql, e, s, atomic, o);
+        o = phone_written(r, "MODIFY", "ADMIN API UPDATE PHONE", sql, e, s, atomic, flag_unset,
+                          o);
         free(sql);
         return o;
     }
