@@ -12,6 +12,8 @@
 #   1. bench/side.sh, when ../shared/reference exists: nonagentd and VICIdial
 #      2.14-202 itself (Apache + mod_php) side by side on VICIdial's own
 #      schema (MyISAM, sql_mode=''), alternating, every ratio from this run;
+#   1b. with BENCH_AGAINST=REV, side.sh again with nonagentd built from the
+#      git revision REV in VICIdial's place: whether a change costs speed;
 #   2. bench/suite.sh on the project's schema (InnoDB), once for each value
 #      of innodb_flush_log_at_trx_commit in BENCH_FLUSH ("2 1": the test
 #      server's setting, then MariaDB's default durability).
@@ -24,6 +26,7 @@
 #                      waiting for a quiet machine, 20 phones in the
 #                      side-by-side fixture (anything set explicitly wins)
 #   BENCH_SIDE=auto    auto: side by side when the reference exists; 0: never
+#   BENCH_AGAINST=     a git revision to measure this tree against (1b)
 #   BENCH_FLUSH="2 1"  the suite's passes (empty: no suite)
 #   BENCH_SECONDS, BENCH_ROUNDS: the length of every run and the rounds, for
 #                      both scripts
@@ -75,9 +78,21 @@ rm -f "$results/results.md"
 started=$SECONDS
 parts=() failed=()
 if [ "$SIDE" != 0 ] && [ -x "$ref/up.sh" ]; then
-    if bash bench/side.sh >/dev/null; then parts+=("$results/side/side-by-side.md"); else failed+=(side-by-side); fi
+    if BENCH_SIDE_AGAINST= bash bench/side.sh >/dev/null; then
+        parts+=("$results/side/side-by-side.md")
+    else
+        failed+=(side-by-side)
+    fi
 elif [ "$SIDE" != 0 ]; then
     say "no VICIdial reference at $ref: no side-by-side measurement"
+fi
+if [ -n "${BENCH_AGAINST:-}" ] && [ -x "$ref/up.sh" ]; then
+    against=$(git rev-parse --short "$BENCH_AGAINST^{commit}" 2>/dev/null || echo "$BENCH_AGAINST")
+    if BENCH_SIDE_AGAINST=$BENCH_AGAINST bash bench/side.sh >/dev/null; then
+        parts+=("$results/against-$against/side-by-side.md")
+    else
+        failed+=("against $BENCH_AGAINST")
+    fi
 fi
 for f in $FLUSH; do
     if BENCH_FLUSH_LOG=$f BENCH_OUT=$results/flush-$f bash bench/suite.sh >/dev/null; then

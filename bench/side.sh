@@ -21,7 +21,14 @@
 # end nonagentd alone runs add_phone at BENCH_SIDE_BIG connections (errors
 # and lost rows only).
 #
+# With BENCH_SIDE_AGAINST=REV (a git revision) the other side is not VICIdial
+# but nonagentd as built from REV (in build-bench/against-REV/), run the same
+# way: the same schema and fixture, the same scenarios, alternating, each
+# ratio this tree's build over REV's; no targets are judged.  It is how a
+# change is shown to cost no speed (README, "Performance").
+#
 # Knobs (environment):
+#   BENCH_SIDE_AGAINST=     a git revision to measure against instead of VICIdial
 #   BENCH_SECONDS=10        seconds per run
 #   BENCH_ROUNDS=3          rounds (each a run of both servers per cell)
 #   BENCH_SIDE_CONNS="1 32" connection counts
@@ -59,7 +66,17 @@ for v in "$SECS" "$ROUNDS" "$PHONES" "$WORKERS"; do
 done
 
 build=$top/build-bench
-out=$build/bench-results/side
+AGAINST=${BENCH_SIDE_AGAINST:-}
+[ -z "$AGAINST" ] || BIG=${BENCH_SIDE_BIG-}
+if [ -n "$AGAINST" ]; then
+    against_rev=$(git -C "$top" rev-parse --short "$AGAINST^{commit}" 2>/dev/null) ||
+        { echo "side.sh: BENCH_SIDE_AGAINST=$AGAINST is not a git revision" >&2; exit 1; }
+    OTHER=earlier OTHER_NAME="nonagentd $against_rev"
+    out=$build/bench-results/against-$against_rev
+else
+    OTHER=vicidial OTHER_NAME=VICIdial
+    out=$build/bench-results/side
+fi
 dbdir=$build/side-db
 export BENCH_LUA_DIR=$top/bench BENCH_UPDATE_PHONES=$PHONES
 
@@ -68,7 +85,7 @@ db_pid=""
 ref_port=""
 # Apache's processes: the parent and its prefork children (same command line).
 ref_pids() { [ -n "$ref_port" ] && pgrep -f "apache2 -f /tmp/vicidial-ref-$ref_port/httpd.conf" | tr '\n' ' '; true; }
-our_pids() { echo "$daemon_pid $db_pid $(ref_pids)"; }
+our_pids() { echo "$daemon_pid ${other_pid:-} $db_pid $(ref_pids)"; }
 # shellcheck source=bench/lib.sh
 . "$top/bench/lib.sh"
 
@@ -80,6 +97,7 @@ rm -f "$out"/*.txt "$out"/*.tsv "$out"/*.md "$out"/*.log "$out"/*.sql
 cleanup() {
     local rc=$?
     stop_daemon
+    stop_other
     [ -z "$ref_port" ] || bash "$ref/up.sh" stop "$ref_port" >/dev/null 2>&1 || true
     stop_db
     exit $rc
@@ -132,22 +150,44 @@ load_fixture() {
 
 # ---- the two servers -------------------------------------------------------------
 
-ref_port=$(free_port) || die "no free TCP port found"
-say "starting VICIdial 2.14-202 (Apache prefork + mod_php, $WORKERS children) on port $ref_port"
-WORKERS=$WORKERS bash "$ref/up.sh" start "$ref_port" "$sock" asterisk >"$out/up.log" 2>&1 ||
-    { cat "$out/up.log" >&2; die "up.sh could not start VICIdial"; }
-grep -q '^VERSION' "$out/up.log" || { cat "$out/up.log" >&2; die "VICIdial does not answer"; }
-ref_url=http://127.0.0.1:$ref_port
+other_pid=""
+stop_other() {
+    [ -n "$other_pid" ] || return 0
+    local keep=$daemon_pid
+    daemon_pid=$other_pid; stop_daemon; daemon_pid=$keep; other_pid=""
+}
+if [ -n "$AGAINST" ]; then
+    # REV's tree, exported (not checked out: this tree stays as it is), and
+    # its daemon built as run.sh builds this one.
+    other_build=$build/against-$against_rev
+    if [ ! -x "$other_build/build/nonagentd" ]; then
+        say "building nonagentd $against_rev (Release) in $other_build"
+        rm -rf "$other_build"; mkdir -p "$other_build/src"
+        git -C "$top" archive "$against_rev" | tar -x -C "$other_build/src"
+        cmake -S "$other_build/src" -B "$other_build/build" -DCMAKE_BUILD_TYPE=Release \
+            -DNONAGENTD_TESTS=OFF >/dev/null
+        cmake --build "$other_build/build" -j "$(nproc)" --target nonagentd >"$other_build/build.log" 2>&1 ||
+            { tail -n 20 "$other_build/build.log" >&2; die "nonagentd $against_rev did not build"; }
+    fi
+else
+    ref_port=$(free_port) || die "no free TCP port found"
+    say "starting VICIdial 2.14-202 (Apache prefork + mod_php, $WORKERS children) on port $ref_port"
+    WORKERS=$WORKERS bash "$ref/up.sh" start "$ref_port" "$sock" asterisk >"$out/up.log" 2>&1 ||
+        { cat "$out/up.log" >&2; die "up.sh could not start VICIdial"; }
+    grep -q '^VERSION' "$out/up.log" || { cat "$out/up.log" >&2; die "VICIdial does not answer"; }
+    ref_url=http://127.0.0.1:$ref_port
+fi
 
 ulimit -n 16384 2>/dev/null || true
 : >"$out/nonagentd.log"
 daemon_url=""
+# start_daemon FIXTURE [BINARY LOG]: this tree's daemon, or another build's.
 start_daemon() {
-    local port
+    local port bin=${2:-$build/nonagentd} log=${3:-$out/nonagentd.log}
     port=$(free_port) || die "no free TCP port found"
-    echo "---- start (fixture: $1)" >>"$out/nonagentd.log"
-    "$build/nonagentd" --listen "127.0.0.1:$port" ${THREADS:+--threads "$THREADS"} \
-        --db-socket "$sock" --db-user root --db-pass '' --db-name asterisk 2>>"$out/nonagentd.log" &
+    echo "---- start (fixture: $1)" >>"$log"
+    "$bin" --listen "127.0.0.1:$port" ${THREADS:+--threads "$THREADS"} \
+        --db-socket "$sock" --db-user root --db-pass '' --db-name asterisk 2>>"$log" &
     daemon_pid=$!
     daemon_url=http://127.0.0.1:$port
     for _ in $(seq 1 100); do
@@ -178,7 +218,17 @@ side_run() {
     local side=$1 variant=$2 scen=$3 n=$4 round=$5 url rows0 rows1 line c0 c1 f
     f=$out/wrk-$side-$variant-$scen-$n-$round.txt
     load_fixture "$variant"
-    if [ "$side" = nonagentd ]; then start_daemon "$variant"; url=$daemon_url; else url=$ref_url; fi
+    if [ "$side" = nonagentd ]; then
+        start_daemon "$variant"; url=$daemon_url
+    elif [ "$side" = earlier ]; then
+        # the other build, under daemon_pid while it starts (start_daemon's
+        # health loop), then as other_pid
+        local keep=$daemon_pid
+        start_daemon "$variant" "$other_build/build/nonagentd" "$out/earlier.log"
+        other_pid=$daemon_pid; daemon_pid=$keep; url=$daemon_url
+    else
+        url=$ref_url
+    fi
     # one request first: the servers' first-request costs (a worker's
     # database connection, PHP's opcode cache) stay out of the run
     curl -s -o /dev/null "$url/vicidial/non_agent_api.php?source=bench&function=version&user=6666"
@@ -192,6 +242,7 @@ side_run() {
     sleep 1   # the requests wrk left in flight finish
     rows1=$(phones)
     [ "$side" != nonagentd ] || stop_daemon
+    [ "$side" != earlier ] || stop_other
     line=$(grep '^BENCHRESULT' "$f" || true)
     if [ -z "$line" ]; then
         say "wrk gave no result:"; cat "$f" >&2
@@ -223,7 +274,7 @@ for round in $(seq 1 "$ROUNDS"); do
             for n in $CONNS; do
                 # which server goes first alternates from pair to pair
                 pair=$((pair + 1))
-                if [ $((pair % 2)) = 1 ]; then order="nonagentd vicidial"; else order="vicidial nonagentd"; fi
+                if [ $((pair % 2)) = 1 ]; then order="nonagentd $OTHER"; else order="$OTHER nonagentd"; fi
                 for side in $order; do side_run "$side" "$variant" "$scen" "$n" "$round"; done
             done
         done
@@ -246,7 +297,7 @@ cell() { awk -F'\t' -v v="$1" -v s="$2" -v n="$3" -v d="$4" -v c="$5" \
 # ratios VARIANT SCENARIO CONNS: each round's nonagentd rate / VICIdial rate
 ratios() { awk -F'\t' -v v="$1" -v s="$2" -v n="$3" 'NR > 1 && $2==v && $3==s && $4==n && $6 != "" {
         r[$5, $1] = $6; if ($5 > m) m = $5 }
-    END { for (i = 1; i <= m; i++) if (r[i, "vicidial"] > 0 && r[i, "nonagentd"] != "") printf "%.2f\n", r[i, "nonagentd"] / r[i, "vicidial"] }' "$tsv"; }
+    END { for (i = 1; i <= m; i++) if (r[i, o] > 0 && r[i, "nonagentd"] != "") printf "%.2f\n", r[i, "nonagentd"] / r[i, o] }' o="$OTHER" "$tsv"; }
 joined() { paste -sd/ - | sed 's#/#, #g'; }
 med() { median "$1"; }
 name_of() {
@@ -257,6 +308,7 @@ name_of() {
 }
 # target VARIANT SCENARIO CONNS: the issue's target for the ratio, or ""
 target_of() {
+    [ -z "$AGAINST" ] || return 0
     case "$1 $2 $3" in
         "index add_phone 32") echo 4 ;; "index server_error 32"|"index version 32") echo 5 ;;
         "noindex add_phone 32") echo 1.5 ;;
@@ -266,11 +318,19 @@ verdicts=""
 verdict() { verdicts="$verdicts
 - $1: $2"; }
 {
-    echo "# nonagentd and VICIdial 2.14-202, side by side"
+    if [ -n "$AGAINST" ]; then
+        echo "# nonagentd $commit and nonagentd $against_rev, side by side"
+    else
+        echo "# nonagentd and VICIdial 2.14-202, side by side"
+    fi
     echo
     echo "Machine: $(nproc) x $cpu, $(awk '/^MemTotal/ {printf "%.0f", $2/1048576}' /proc/meminfo) GiB; $(uname -sr)."
     echo "Database (one for both): $db_settings."
-    echo "VICIdial: its own non_agent_api.php on Apache prefork + mod_php ($WORKERS children, PHP warnings not logged), via ../shared/reference/up.sh. nonagentd: commit $commit, build-bench/nonagentd (Release), ${THREADS:+--threads $THREADS}${THREADS:-its default threads}, started fresh for each of its runs."
+    if [ -n "$AGAINST" ]; then
+        echo "$OTHER_NAME: git revision $AGAINST, built in build-bench/against-$against_rev/ (Release), run as this tree's build is. nonagentd: commit $commit$(git -C "$top" diff --quiet HEAD 2>/dev/null || echo ' with uncommitted changes'), build-bench/nonagentd (Release), ${THREADS:+--threads $THREADS}${THREADS:-their default threads}; each started fresh for each of its runs."
+    else
+        echo "VICIdial: its own non_agent_api.php on Apache prefork + mod_php ($WORKERS children, PHP warnings not logged), via ../shared/reference/up.sh. nonagentd: commit $commit, build-bench/nonagentd (Release), ${THREADS:+--threads $THREADS}${THREADS:-its default threads}, started fresh for each of its runs."
+    fi
     echo "wrk -t1, $SECS s per run, $ROUNDS rounds; the fixture reloaded before every run; in each pair of runs the server going first alternates. Total $run_seconds s."
     echo
     for variant in index noindex; do
@@ -281,17 +341,17 @@ verdict() { verdicts="$verdicts
             echo "## VICIdial's schema as shipped: no index on phones.login"
         fi
         echo
-        echo "req/s: the median of the rounds, then every round in order. ratio: nonagentd ÷ VICIdial within each round (the two runs of a pair are seconds apart), the median, then every round. p50 and p99 in ms, medians of the rounds. other CPU: the share of the two cores other processes used during each run, VICIdial's rounds / nonagentd's."
+        echo "req/s: the median of the rounds, then every round in order. ratio: nonagentd ÷ $OTHER_NAME within each round (the two runs of a pair are seconds apart), the median, then every round. p50 and p99 in ms, medians of the rounds. other CPU: the share of the two cores other processes used during each run, $OTHER_NAME's rounds / nonagentd's."
         echo
-        echo "| scenario | conns | VICIdial req/s | nonagentd req/s | ratio | target | VICIdial p50 / p99 | nonagentd p50 / p99 | other CPU % |"
+        echo "| scenario | conns | $OTHER_NAME req/s | nonagentd req/s | ratio | target | $OTHER_NAME p50 / p99 | nonagentd p50 / p99 | other CPU % |"
         echo "|---|---:|---:|---:|---:|---|---:|---:|---|"
         for scen in $SCENARIOS; do
             [ "$variant" = index ] || in_list "$scen" "$NOINDEX" || continue
             for n in $CONNS; do
-                vr=$(cell "$variant" "$scen" "$n" vicidial 6); nr=$(cell "$variant" "$scen" "$n" nonagentd 6)
+                vr=$(cell "$variant" "$scen" "$n" "$OTHER" 6); nr=$(cell "$variant" "$scen" "$n" nonagentd 6)
                 [ -n "$vr$nr" ] || continue
                 rr=$(ratios "$variant" "$scen" "$n"); rm_=$(med %.2f <<<"$rr")
-                vp50=$(cell "$variant" "$scen" "$n" vicidial 7 | med %.2f); vp99=$(cell "$variant" "$scen" "$n" vicidial 8 | med %.2f)
+                vp50=$(cell "$variant" "$scen" "$n" "$OTHER" 7 | med %.2f); vp99=$(cell "$variant" "$scen" "$n" "$OTHER" 8 | med %.2f)
                 np50=$(cell "$variant" "$scen" "$n" nonagentd 7 | med %.2f); np99=$(cell "$variant" "$scen" "$n" nonagentd 8 | med %.2f)
                 t=$(target_of "$variant" "$scen" "$n"); tcell="-"
                 if [ -n "$t" ]; then
@@ -299,12 +359,12 @@ verdict() { verdicts="$verdicts
                     if awk -v r="$rm_" -v t="$t" 'BEGIN { exit !(r != "" && r + 0 >= t) }'; then m=met; else m=MISSED; fi
                     verdict "$(name_of "$scen") at $n connections, $variant, >= ${t}x VICIdial" "$m (median ${rm_:--}x; rounds $(joined <<<"$rr"))"
                 fi
-                if [ "$variant" = index ] && [ "$n" = 32 ]; then
+                if [ -z "$AGAINST" ] && [ "$variant" = index ] && [ "$n" = 32 ]; then
                     tcell="$tcell; p99 <= 25 ms"
                     if awk -v p="$np99" 'BEGIN { exit !(p != "" && p + 0 <= 25) }'; then m=met; else m=MISSED; fi
                     verdict "$(name_of "$scen") at 32 connections, nonagentd's p99 <= 25 ms" "$m (${np99:--} ms)"
                 fi
-                if [ "$variant" = index ] && [ "$n" = 1 ] && [ "$scen" = add_phone ]; then
+                if [ -z "$AGAINST" ] && [ "$variant" = index ] && [ "$n" = 1 ] && [ "$scen" = add_phone ]; then
                     tcell="p50 <= half VICIdial's"
                     if awk -v a="$np50" -v b="$vp50" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= b / 2) }'; then m=met; else m=MISSED; fi
                     verdict "add_phone at 1 connection, nonagentd's p50 <= half VICIdial's" "$m (${np50:--} ms against ${vp50:--} ms)"
@@ -313,7 +373,7 @@ verdict() { verdicts="$verdicts
                     "$(name_of "$scen")" "$n" "$(med %.0f <<<"$vr")" "$(joined <<<"$vr")" \
                     "$(med %.0f <<<"$nr")" "$(joined <<<"$nr")" "${rm_:--}" "$(joined <<<"$rr")" "$tcell" \
                     "${vp50:--}" "${vp99:--}" "${np50:--}" "${np99:--}" \
-                    "$(cell "$variant" "$scen" "$n" vicidial 15 | joined)" "$(cell "$variant" "$scen" "$n" nonagentd 15 | joined)"
+                    "$(cell "$variant" "$scen" "$n" "$OTHER" 15 | joined)" "$(cell "$variant" "$scen" "$n" nonagentd 15 | joined)"
             done
         done
         echo
@@ -328,9 +388,11 @@ verdict() { verdicts="$verdicts
     fi
     echo "nonagentd's start-up warning about the missing index: in $warned of its $starts starts on the schema without it."
     echo
-    echo "## Targets (issue 15)"
-    echo "$verdicts"
-    echo
+    if [ -z "$AGAINST" ]; then
+        echo "## Targets (issue 15)"
+        echo "$verdicts"
+        echo
+    fi
     anomalies=$(awk -F'\t' 'NR > 1 && ($6 == "" || $10 != 0 || $11 != 0 || $12 != 0 || $14 != 0) {
         printf "- %s, %s, %s, %s connections, round %s: other answers %s, non-2xx %s, socket errors %s, lost rows %s%s\n", $1, $2, $3, $4, $5, $10, $11, $12, $14, ($16 != "" ? "; first other answer: " $16 : "") }' "$tsv")
     echo "Errors, other answers or lost rows in any run (side.tsv): $([ -n "$anomalies" ] && echo "see below" || echo none)."
