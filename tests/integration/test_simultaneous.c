@@ -283,15 +283,12 @@ END_TEST
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("simultaneous");
-    TCase *tc = tcase_create("rows of simultaneous requests");
+    TCase *tc = fixture_add_case(s, "rows of simultaneous requests", 240);
 
-    tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
-    tcase_set_timeout(tc, 240);
     tcase_add_test(tc, every_answer_has_its_own_api_log_and_url_rows);
     tcase_add_test(tc, rows_the_api_log_points_at_are_added_when_missing);
     tcase_add_test(tc, every_written_phone_has_one_admin_log_row_and_its_flag);
     tcase_add_test(tc, a_refused_admin_log_row_fails_only_its_request);
-    suite_add_tcase(s, tc);
     return s;
 }
 
