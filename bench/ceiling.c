@@ -289,19 +289,25 @@ static const char SQL_URL_FIND[] =
 static const char SQL_URL_ADD[] =
     "INSERT INTO vicidial_urls SET url=?";
 /* logs.c: the API log's rows are written non-strict (raw request text is
- * stored as a non-strict server converts it); the ids resolved inside the
- * insert, by scalar subqueries; when a webserver or url row is missing, the
- * insert fails with ER_SUBQUERY_NO_1_ROW and adds nothing, and the ids are
- * looked up, or added, for the plain insert. */
+ * stored as a non-strict server converts it); both rows in one compound
+ * statement, the log row's ids resolved inside its insert, by scalar
+ * subqueries, the url row's api_id from LAST_INSERT_ID(); when a webserver
+ * or url row is missing, the block fails with ER_SUBQUERY_NO_1_ROW and
+ * adds nothing, and the ids are looked up, or added, for the plain
+ * inserts. */
 #define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
 #define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
-static const char SQL_API_LOG_RESOLVING[] =
+static const char SQL_API_LOG_PAIR_RESOLVING[] =
+    "BEGIN NOT ATOMIC "
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
     " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
     " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
-    NO_ROW_IS_AN_ERROR ")";
+    NO_ROW_IS_AN_ERROR "); "
+    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=LAST_INSERT_ID(), api_date=NOW(),"
+    " remote_ip=?, url=?; "
+    "END";
 static const char SQL_API_LOG[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
@@ -313,14 +319,14 @@ enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,
     S_EXT_COUNT, S_LOGIN_COUNT, S_INSERT, S_RELEASE, S_ADMIN_LOG, S_REBUILD,
     S_WS_FIND, S_WS_ADD, S_URL_FIND, S_URL_ADD, S_API_LOG, S_API_URL,
-    S_TAKEN, S_API_LOG_RESOLVING, S_SETTINGS_LOGIN, S_BEGIN, S_COMMIT, S_COUNT
+    S_TAKEN, S_API_LOG_PAIR_RESOLVING, S_SETTINGS_LOGIN, S_BEGIN, S_COMMIT, S_COUNT
 };
 static const char *const STMT_SQL[S_COUNT] = {
     SQL_SETTINGS, SQL_AUTH_PLAIN, SQL_NOTE_LOGIN, SQL_API_ROW, SQL_RIGHT_ADMIN,
     SQL_SERVER_COUNT, SQL_LOCK_PHONE, SQL_EXTENSION_COUNT, SQL_LOGIN_COUNT,
     SQL_PHONE_INSERT, SQL_RELEASE_ALL, SQL_ADMIN_LOG, SQL_MARK_REBUILD,
     SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, SQL_URL_FIND, SQL_URL_ADD, SQL_API_LOG,
-    SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_RESOLVING, SQL_SETTINGS_LOGIN, SQL_BEGIN,
+    SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_PAIR_RESOLVING, SQL_SETTINGS_LOGIN, SQL_BEGIN,
     SQL_COMMIT,
 };
 
@@ -461,28 +467,29 @@ static int find_or_add(struct worker *w, int find, int add, const char *const *v
     return -1;
 }
 
-/* apilog.c: the api log row and its url row.  The row resolves its
- * webserver and url ids in the INSERT itself; when that adds nothing
- * (the ids are not there yet), and always before e67fcf6 (v17), the ids
- * are looked up, or added, first.  0, or -1 after an error. */
+/* apilog.c: the api log row and its url row, in one statement that
+ * resolves the log row's webserver and url ids itself; when that adds
+ * nothing (the ids are not there yet), and always before e67fcf6 (v17), the
+ * ids are looked up, or added, first, and the two rows inserted one by one.
+ * 0, or -1 after an error. */
 static int write_api_log(struct worker *w, int v17, const char *result, const char *reason,
                          const char *data, const char *now, const char *url)
 {
     const char *user = opt.api_user, *ip = CLIENT_IP;
     unsigned long long affected = 0, api_id = 0;
     char ws[24], url_id[24], api_id_s[24];
-    int inserted = 0;
 
     if (!v17) {
         const char *c[] = { user, "", "add_phone", "", result, reason, "bench", data, now,
-                            "0.000500", webserver_name, hostname, api_page };
-        int r = exec_stmt(w, S_API_LOG_RESOLVING, c, 13, NULL, &affected, &api_id,
+                            "0.000500", webserver_name, hostname, api_page, ip, url };
+        int r = exec_stmt(w, S_API_LOG_PAIR_RESOLVING, c, 15, NULL, NULL, NULL,
                           ER_SUBQUERY_NO_1_ROW);
         if (r < 0)
             return -1;
-        inserted = r == 0 && affected == 1;
+        if (r == 0)
+            return 0;
     }
-    if (!inserted) {
+    {
         const char *a[] = { webserver_name, hostname };
         const char *b[] = { api_page };
         if (find_or_add(w, S_WS_FIND, S_WS_ADD, a, 2, &w->ws_id) != 0)

@@ -63,15 +63,23 @@ static const char SQL_API_LOG[] =
  * (ER_SUBQUERY_NO_1_ROW) in every sql_mode, and the caller looks the ids
  * up, or adds them, and writes the row itself. */
 #define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
-static const char SQL_API_LOG_RESOLVING[] =
+static const char SQL_API_URL[] =
+    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
+/* Both rows in one round trip: a compound statement (it prepares, with
+ * its placeholders, in every sql_mode).  The url row takes the log row's
+ * id from LAST_INSERT_ID() and is reached only when the log row was
+ * written: a failing statement ends the block. */
+static const char SQL_API_LOG_PAIR_RESOLVING[] =
+    "BEGIN NOT ATOMIC "
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
     " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
     " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
-    NO_ROW_IS_AN_ERROR ")";
-static const char SQL_API_URL[] =
-    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
+    NO_ROW_IS_AN_ERROR "); "
+    AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=LAST_INSERT_ID(), api_date=NOW(),"
+    " remote_ip=?, url=?; "
+    "END";
 
 /* Log columns are written even when a value is missing: NULL becomes ''. */
 static struct db_arg cut(const char *s, size_t width)
@@ -202,10 +210,10 @@ enum db_status api_log_insert(struct db *db, const struct api_log *l,
     return (s == DB_OK && affected != 1) ? DB_ERROR : s;
 }
 
-enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
-                                        const char *webserver, const char *hostname,
-                                        const char *url, unsigned long long *api_id,
-                                        int *inserted)
+enum db_status api_log_pair_insert_resolving(struct db *db, const struct api_log *l,
+                                             const char *webserver, const char *hostname,
+                                             const char *page, const char *remote_ip,
+                                             const char *url, int *inserted)
 {
     struct db_arg a[] = {
         cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
@@ -213,12 +221,12 @@ enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
         cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
         cut(l->source, W_API_SOURCE), raw(l->data), DB_STR(l->api_date),
         cut(l->run_time, W_API_RUN_TIME), cut(webserver, W_WEBSERVER),
-        cut(hostname, W_HOSTNAME), cut(url, W_URL),
+        cut(hostname, W_HOSTNAME), cut(page, W_URL),
+        cut(remote_ip, W_API_URLS_IP), raw(url),
     };
-    unsigned long long affected = 0;
-    enum db_status s = db_exec(db, SQL_API_LOG_RESOLVING, a, 13, &affected, api_id);
+    enum db_status s = db_exec(db, SQL_API_LOG_PAIR_RESOLVING, a, 15, NULL, NULL);
 
-    *inserted = s == DB_OK && affected == 1;
+    *inserted = s == DB_OK;
     if (s == DB_ERROR && db_last_errno(db) == ER_SUBQUERY_NO_1_ROW)
         return DB_OK;           /* a row it points at is missing: nothing written */
     return s;

@@ -37,14 +37,16 @@ struct api_log {
 enum db_status api_log_insert(struct db *db, const struct api_log *l,
                               unsigned long long *api_id);
 
-/* The same row, with l->webserver and l->api_url looked up inside the
- * insert from (webserver, hostname) and url: one round trip where VICIdial
- * makes three.  *inserted is 0 when either row is missing (nothing was
- * written: look them up with log_target_ids and use api_log_insert). */
-enum db_status api_log_insert_resolving(struct db *db, const struct api_log *l,
-                                        const char *webserver, const char *hostname,
-                                        const char *url, unsigned long long *api_id,
-                                        int *inserted);
+/* The log row and its vicidial_api_urls row (remote_ip, url) in one
+ * round trip, with l->webserver and l->api_url looked up inside the insert
+ * from (webserver, hostname) and page: where VICIdial makes four.
+ * *inserted is 0 when either row the log points at is missing (nothing was
+ * written: look them up with log_target_ids, then api_log_insert and
+ * api_url_insert). */
+enum db_status api_log_pair_insert_resolving(struct db *db, const struct api_log *l,
+                                             const char *webserver, const char *hostname,
+                                             const char *page, const char *remote_ip,
+                                             const char *url, int *inserted);
 enum db_status api_url_insert(struct db *db, unsigned long long api_id,
                               const char *remote_ip, const char *url);
 

@@ -154,18 +154,21 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
         .api_date = api_date, .run_time = run_time,
     };
     int inserted = 0;
-    /* Usually both rows the log points at exist: one statement does it. */
-    s = api_log_insert_resolving(db, &l, server, host, page, &api_id, &inserted);
+    url_full = apilog_url(r);
+    if (!url_full)
+        goto done;
+    /* Usually both rows the log points at exist: one statement writes
+     * both rows. */
+    s = api_log_pair_insert_resolving(db, &l, server, host, page, r->client_ip, url_full,
+                                      &inserted);
     if (s == DB_OK && !inserted) {
         s = log_target_ids(db, server, host, page, &ws, &url);
         l.webserver = ws;
         l.api_url = url;
         if (s == DB_OK)
             s = api_log_insert(db, &l, &api_id);
-    }
-    if (s == DB_OK) {
-        url_full = apilog_url(r);
-        s = url_full ? api_url_insert(db, api_id, r->client_ip, url_full) : DB_ERROR;
+        if (s == DB_OK)
+            s = api_url_insert(db, api_id, r->client_ip, url_full);
     }
     if (s != DB_OK)
         fprintf(stderr, "nonagentd: api log not written for %s: %s\n", r->function,
