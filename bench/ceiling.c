@@ -290,21 +290,23 @@ static const char SQL_URL_ADD[] =
     "INSERT INTO vicidial_urls SET url=?";
 /* logs.c: the API log's rows are written non-strict (raw request text is
  * stored as a non-strict server converts it); both rows in one compound
- * statement, the log row's ids resolved inside its insert, by scalar
- * subqueries, the url row's api_id from LAST_INSERT_ID(); when a webserver
- * or url row is missing, the block fails with ER_SUBQUERY_NO_1_ROW and
- * adds nothing, and the ids are looked up, or added, for the plain
- * inserts. */
+ * statement that looks up the ids the log row points at into variables
+ * and takes the url row's api_id from LAST_INSERT_ID(); when a webserver
+ * or url row is missing, the block signals ER_SIGNAL_EXCEPTION and adds
+ * nothing, and the ids are looked up, or added, for the plain inserts. */
 #define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
-#define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
 static const char SQL_API_LOG_PAIR_RESOLVING[] =
-    "BEGIN NOT ATOMIC "
+    "BEGIN NOT ATOMIC"
+    " DECLARE log_webserver BIGINT UNSIGNED DEFAULT (SELECT webserver_id FROM vicidial_webservers"
+    " WHERE webserver=? AND hostname=? LIMIT 1);"
+    " DECLARE log_url BIGINT UNSIGNED DEFAULT (SELECT url_id FROM vicidial_urls WHERE url=?"
+    " LIMIT 1);"
+    " IF log_webserver IS NULL OR log_url IS NULL THEN"
+    " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT='a row the API log points at is missing';"
+    " END IF; "
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
-    " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
-    " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
-    " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
-    NO_ROW_IS_AN_ERROR "); "
+    " run_time=?, webserver=log_webserver, api_url=log_url; "
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=LAST_INSERT_ID(), api_date=NOW(),"
     " remote_ip=?, url=?; "
     "END";
@@ -480,10 +482,10 @@ static int write_api_log(struct worker *w, int v17, const char *result, const ch
     char ws[24], url_id[24], api_id_s[24];
 
     if (!v17) {
-        const char *c[] = { user, "", "add_phone", "", result, reason, "bench", data, now,
-                            "0.000500", webserver_name, hostname, api_page, ip, url };
+        const char *c[] = { webserver_name, hostname, api_page, user, "", "add_phone", "",
+                            result, reason, "bench", data, now, "0.000500", ip, url };
         int r = exec_stmt(w, S_API_LOG_PAIR_RESOLVING, c, 15, NULL, NULL, NULL,
-                          ER_SUBQUERY_NO_1_ROW);
+                          ER_SIGNAL_EXCEPTION);
         if (r < 0)
             return -1;
         if (r == 0)

@@ -53,30 +53,31 @@ static const char SQL_API_LOG[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
     " run_time=?, webserver=?, api_url=?";
-/* The api log row with its webserver and url ids looked up by scalar
- * subqueries, in one INSERT ... VALUES.  Not an INSERT ... SELECT: MariaDB
- * ends every INSERT ... SELECT into a MyISAM table, VICIdial's engine, by
- * syncing the table's two files to disk (two fdatasync calls, under the
- * table's write lock), which INSERT ... VALUES never does.  A missing
- * webserver or url row must add no row: COALESCE then reaches a subquery
- * of two rows (a table value constructor, MariaDB 10.3 on), an error
- * (ER_SUBQUERY_NO_1_ROW) in every sql_mode, and the caller looks the ids
- * up, or adds them, and writes the row itself. */
-#define NO_ROW_IS_AN_ERROR "(SELECT 1 FROM (VALUES (1), (2)) AS two_rows)"
 static const char SQL_API_URL[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
-/* Both rows in one round trip: a compound statement (it prepares, with
- * its placeholders, in every sql_mode).  The url row takes the log row's
- * id from LAST_INSERT_ID() and is reached only when the log row was
- * written: a failing statement ends the block. */
+/* Both rows in one round trip, a compound statement (it prepares, with
+ * its placeholders, in every sql_mode): the ids the log row points at are
+ * looked up first, into variables (cheaper to run than subqueries in the
+ * INSERT); when either row is missing the block signals an error
+ * (ER_SIGNAL_EXCEPTION) before writing anything, and the caller looks the
+ * ids up, or adds them, and writes the rows itself.  The url row takes the
+ * log row's id from LAST_INSERT_ID(); a failing statement ends the block.
+ * Each row is an INSERT ... VALUES, not an INSERT ... SELECT: MariaDB ends
+ * every INSERT ... SELECT into a MyISAM table, VICIdial's engine, by
+ * syncing the table's two files to disk (two fdatasync calls, under the
+ * table's write lock). */
 static const char SQL_API_LOG_PAIR_RESOLVING[] =
-    "BEGIN NOT ATOMIC "
+    "BEGIN NOT ATOMIC"
+    " DECLARE log_webserver BIGINT UNSIGNED DEFAULT (SELECT webserver_id FROM vicidial_webservers"
+    " WHERE webserver=? AND hostname=? LIMIT 1);"
+    " DECLARE log_url BIGINT UNSIGNED DEFAULT (SELECT url_id FROM vicidial_urls WHERE url=?"
+    " LIMIT 1);"
+    " IF log_webserver IS NULL OR log_url IS NULL THEN"
+    " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT='a row the API log points at is missing';"
+    " END IF; "
     AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
     " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
-    " run_time=?, webserver=COALESCE((SELECT webserver_id FROM vicidial_webservers"
-    " WHERE webserver=? AND hostname=? LIMIT 1), " NO_ROW_IS_AN_ERROR "),"
-    " api_url=COALESCE((SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1), "
-    NO_ROW_IS_AN_ERROR "); "
+    " run_time=?, webserver=log_webserver, api_url=log_url; "
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=LAST_INSERT_ID(), api_date=NOW(),"
     " remote_ip=?, url=?; "
     "END";
@@ -216,18 +217,17 @@ enum db_status api_log_pair_insert_resolving(struct db *db, const struct api_log
                                              const char *url, int *inserted)
 {
     struct db_arg a[] = {
+        cut(webserver, W_WEBSERVER), cut(hostname, W_HOSTNAME), cut(page, W_URL),
         cut(l->user, W_API_USER), cut(l->agent_user, W_API_AGENT_USER),
         cut(l->function, W_API_FUNCTION), raw(l->value),
         cut(l->result, W_API_RESULT), cut(l->result_reason, W_API_REASON),
         cut(l->source, W_API_SOURCE), raw(l->data), DB_STR(l->api_date),
-        cut(l->run_time, W_API_RUN_TIME), cut(webserver, W_WEBSERVER),
-        cut(hostname, W_HOSTNAME), cut(page, W_URL),
-        cut(remote_ip, W_API_URLS_IP), raw(url),
+        cut(l->run_time, W_API_RUN_TIME), cut(remote_ip, W_API_URLS_IP), raw(url),
     };
     enum db_status s = db_exec(db, SQL_API_LOG_PAIR_RESOLVING, a, 15, NULL, NULL);
 
     *inserted = s == DB_OK;
-    if (s == DB_ERROR && db_last_errno(db) == ER_SUBQUERY_NO_1_ROW)
+    if (s == DB_ERROR && db_last_errno(db) == ER_SIGNAL_EXCEPTION)
         return DB_OK;           /* a row it points at is missing: nothing written */
     return s;
 }
