@@ -49,10 +49,12 @@ static const char SQL_BOTH_IDS[] =
     "SELECT (SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=?"
     " LIMIT 1), (SELECT url_id FROM vicidial_urls WHERE url=? LIMIT 1)";
 #define AS_NON_STRICT "SET STATEMENT sql_mode='' FOR "
-static const char SQL_API_LOG[] =
-    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
-    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
-    " run_time=?, webserver=?, api_url=?";
+/* The api log row's columns but the two ids it points at. */
+#define API_LOG_INSERT                                                                \
+    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?," \
+    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"      \
+    " run_time=?,"
+static const char SQL_API_LOG[] = API_LOG_INSERT " webserver=?, api_url=?";
 static const char SQL_API_URL[] =
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=?, api_date=NOW(), remote_ip=?, url=?";
 /* Both rows in one round trip, a compound statement (it prepares, with
@@ -75,9 +77,7 @@ static const char SQL_API_LOG_PAIR_RESOLVING[] =
     " IF log_webserver IS NULL OR log_url IS NULL THEN"
     " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT='a row the API log points at is missing';"
     " END IF; "
-    AS_NON_STRICT "INSERT INTO vicidial_api_log SET user=?, agent_user=?, function=?, value=?,"
-    " result=?, result_reason=?, source=?, data=?, api_date=?, api_script='non-agent',"
-    " run_time=?, webserver=log_webserver, api_url=log_url; "
+    API_LOG_INSERT " webserver=log_webserver, api_url=log_url; "
     AS_NON_STRICT "INSERT INTO vicidial_api_urls SET api_id=LAST_INSERT_ID(), api_date=NOW(),"
     " remote_ip=?, url=?; "
     "END";

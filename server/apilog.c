@@ -154,13 +154,12 @@ enum db_status apilog_write(struct request *r, const char *result, const char *r
         .api_date = api_date, .run_time = run_time,
     };
     int inserted = 0;
-    url_full = apilog_url(r);
-    if (!url_full)
-        goto done;
     /* Usually both rows the log points at exist: one statement writes
      * both rows. */
-    s = api_log_pair_insert_resolving(db, &l, server, host, page, r->client_ip, url_full,
-                                      &inserted);
+    url_full = apilog_url(r);
+    if (url_full)
+        s = api_log_pair_insert_resolving(db, &l, server, host, page, r->client_ip, url_full,
+                                          &inserted);
     if (s == DB_OK && !inserted) {
         s = log_target_ids(db, server, host, page, &ws, &url);
         l.webserver = ws;
