@@ -277,14 +277,9 @@ static const char SQL_ADMIN_LOG[] =
     "INSERT INTO vicidial_admin_log SET event_date=?, user=?, ip_address=?,"
     " event_section=?, event_type=?, record_id=?, event_code=?, event_sql=?,"
     " event_notes=?";
-#define MARK_REBUILD                                                            \
-    "UPDATE servers SET rebuild_conf_files='Y' WHERE generate_vicidial_conf='Y'" \
-    " AND active_asterisk_server='Y' AND server_ip=?"
-static const char SQL_MARK_REBUILD[] = MARK_REBUILD;
-/* tx.c: inside the transaction the flag is set by the statement that
- * commits it, so that the server's row is locked for the COMMIT only */
-static const char SQL_MARK_REBUILD_AND_COMMIT[] =
-    "BEGIN NOT ATOMIC " MARK_REBUILD "; COMMIT; END";
+static const char SQL_MARK_REBUILD[] =
+    "UPDATE servers SET rebuild_conf_files='Y' WHERE generate_vicidial_conf='Y'"
+    " AND active_asterisk_server='Y' AND server_ip=?";
 static const char SQL_WEBSERVER_FIND[] =
     "SELECT webserver_id FROM vicidial_webservers WHERE webserver=? AND hostname=? LIMIT 1";
 static const char SQL_WEBSERVER_ADD[] =
@@ -326,8 +321,7 @@ enum {
     S_SETTINGS, S_AUTH, S_NOTE_LOGIN, S_API_ROW, S_RIGHT, S_SERVER_COUNT, S_LOCK,
     S_EXT_COUNT, S_LOGIN_COUNT, S_INSERT, S_RELEASE, S_ADMIN_LOG, S_REBUILD,
     S_WS_FIND, S_WS_ADD, S_URL_FIND, S_URL_ADD, S_API_LOG, S_API_URL,
-    S_TAKEN, S_API_LOG_PAIR_RESOLVING, S_SETTINGS_LOGIN, S_BEGIN, S_COMMIT, S_REBUILD_COMMIT,
-    S_COUNT
+    S_TAKEN, S_API_LOG_PAIR_RESOLVING, S_SETTINGS_LOGIN, S_BEGIN, S_COMMIT, S_COUNT
 };
 static const char *const STMT_SQL[S_COUNT] = {
     SQL_SETTINGS, SQL_AUTH_PLAIN, SQL_NOTE_LOGIN, SQL_API_ROW, SQL_RIGHT_ADMIN,
@@ -335,7 +329,7 @@ static const char *const STMT_SQL[S_COUNT] = {
     SQL_PHONE_INSERT, SQL_RELEASE_ALL, SQL_ADMIN_LOG, SQL_MARK_REBUILD,
     SQL_WEBSERVER_FIND, SQL_WEBSERVER_ADD, SQL_URL_FIND, SQL_URL_ADD, SQL_API_LOG,
     SQL_API_URL, SQL_TAKEN_COUNTS, SQL_API_LOG_PAIR_RESOLVING, SQL_SETTINGS_LOGIN, SQL_BEGIN,
-    SQL_COMMIT, SQL_MARK_REBUILD_AND_COMMIT,
+    SQL_COMMIT,
 };
 
 struct row {
@@ -646,7 +640,7 @@ release:
         if (run_stmt(w, S_ADMIN_LOG, a, 9, NULL, &affected, NULL) != 0)
             return -1;
     }
-    if (v17) {
+    {
         const char *a[] = { opt.server_ip };
         if (run_stmt(w, S_REBUILD, a, 1, NULL, NULL, NULL) != 0)
             return -1;
@@ -656,11 +650,8 @@ release:
         return -1;
     if (v17)
         return 0;
-    {
-        const char *a[] = { opt.server_ip };
-        if (run_stmt(w, S_REBUILD_COMMIT, a, 1, NULL, NULL, NULL) != 0)
-            return -1;
-    }
+    if (run_stmt(w, S_COMMIT, NULL, 0, NULL, NULL, NULL) != 0)
+        return -1;
     return run_stmt(w, S_RELEASE, NULL, 0, &r, NULL, NULL) != 0 ? -1 : 0;
 }
 

@@ -1,6 +1,5 @@
 /*
- * servers.c - the statements on `servers` (inside a phone's transaction
- * the rebuild flag is set by the statement that commits it: db/tx.c).
+ * servers.c - every statement that touches `servers`.
  */
 #include "db/servers.h"
 
@@ -11,7 +10,9 @@ static const char SQL_ACTIVE_GMT[] =
     "SELECT local_gmt FROM servers WHERE active='Y' LIMIT 1";
 static const char SQL_COUNT[] =
     "SELECT count(*) FROM servers WHERE server_ip=?";
-static const char SQL_MARK_REBUILD[] = SERVER_MARK_REBUILD_SQL;
+static const char SQL_MARK_REBUILD[] =
+    "UPDATE servers SET rebuild_conf_files='Y' WHERE generate_vicidial_conf='Y'"
+    " AND active_asterisk_server='Y' AND server_ip=?";
 
 enum db_status server_active_gmt(struct db *db, char *out, size_t cap, int *found)
 {

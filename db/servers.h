@@ -16,10 +16,4 @@ enum db_status server_count(struct db *db, const char *server_ip, long long *cou
  * runs Asterisk. */
 enum db_status server_mark_rebuild(struct db *db, const char *server_ip);
 
-/* That UPDATE's text (one parameter, server_ip), for the statement that
- * also commits a phone's transaction (db/tx.c). */
-#define SERVER_MARK_REBUILD_SQL                                                 \
-    "UPDATE servers SET rebuild_conf_files='Y' WHERE generate_vicidial_conf='Y'" \
-    " AND active_asterisk_server='Y' AND server_ip=?"
-
 #endif

@@ -8,10 +8,7 @@
  */
 #include "db/tx.h"
 
-#include <stdio.h>
-
 #include "db/locks.h"
-#include "db/servers.h"
 
 static const char SQL_TRANSACTIONAL[] =
     "SELECT COUNT(*) = 7 FROM information_schema.TABLES t JOIN information_schema.ENGINES e"
@@ -20,10 +17,6 @@ static const char SQL_TRANSACTIONAL[] =
     " 'vicidial_api_urls', 'vicidial_urls', 'vicidial_webservers')";
 static const char SQL_BEGIN[] = "START TRANSACTION";
 static const char SQL_COMMIT[] = "COMMIT";
-/* A compound statement: when the UPDATE fails, the block ends before the
- * COMMIT, and the caller rolls back. */
-static const char SQL_MARK_REBUILD_AND_COMMIT[] =
-    "BEGIN NOT ATOMIC " SERVER_MARK_REBUILD_SQL "; COMMIT; END";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 
 /* The calling thread's answer, and the connection it was read on. */
@@ -32,9 +25,6 @@ static _Thread_local int known_transactional;
 /* The thread's request began a transaction that has not ended: stays set
  * when the connection is lost under it, until tx_commit or tx_rollback. */
 static _Thread_local int began;
-/* The server whose rebuild flag the COMMIT sets (tx_commit_marks_rebuild). */
-static _Thread_local char rebuild_server[256];
-static _Thread_local int rebuild_at_commit;
 
 static enum db_status transactional(struct db *db, int *yes)
 {
@@ -67,13 +57,6 @@ enum db_status tx_begin(struct db *db, int *atomic)
     return s;
 }
 
-void tx_commit_marks_rebuild(struct db *db, const char *server_ip)
-{
-    (void)db;
-    snprintf(rebuild_server, sizeof rebuild_server, "%s", server_ip);
-    rebuild_at_commit = began;
-}
-
 int tx_open(const struct db *db)
 {
     (void)db;
@@ -84,7 +67,6 @@ int tx_open(const struct db *db)
 static void end(struct db *db)
 {
     began = 0;
-    rebuild_at_commit = 0;
     db_unpin(db, DB_PIN_TX);
     if (db_pins(db) & DB_PIN_LOCKS)
         lock_release_all(db);
@@ -100,12 +82,7 @@ enum db_status tx_commit(struct db *db)
         end(db);
         return DB_DOWN;
     }
-    if (rebuild_at_commit) {
-        struct db_arg a[] = { DB_STR(rebuild_server) };
-        s = db_exec(db, SQL_MARK_REBUILD_AND_COMMIT, a, 1, NULL, NULL);
-    } else {
-        s = db_exec(db, SQL_COMMIT, NULL, 0, NULL, NULL);
-    }
+    s = db_exec(db, SQL_COMMIT, NULL, 0, NULL, NULL);
     if (s != DB_OK) {
         tx_rollback(db);
         return DB_DOWN;

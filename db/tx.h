@@ -25,14 +25,6 @@
  * per connection. */
 enum db_status tx_begin(struct db *db, int *atomic);
 
-/* Have the COMMIT set server_ip's rebuild flag (db/servers.h) in the same
- * statement.  The UPDATE locks the server's row, which every other phone
- * write on that server then waits for until the transaction ends: set at
- * the COMMIT, the flag is held for the COMMIT alone, not across the
- * statements after the phone's write.  Forgotten when the transaction
- * ends. */
-void tx_commit_marks_rebuild(struct db *db, const char *server_ip);
-
 /* COMMIT, then release the named locks the transaction kept.  DB_DOWN
  * when the connection was lost first (the server rolled back) or during
  * the COMMIT (the outcome is not known: the caller answers 503). */

@@ -4,9 +4,7 @@
  *
  * On InnoDB the phone's write, these rows and the API log run in one
  * transaction (db/tx.h): any failure here answers 503, dispatch rolls the
- * transaction back, and nothing was written.  The flag is set by the
- * statement that commits (tx_commit_marks_rebuild), so that the server's
- * row is locked for the COMMIT only.
+ * transaction back, and nothing was written.
  *
  * On MyISAM there is no transaction: the phone row stands whatever follows,
  * and the admin log row and the rebuild flag (without which Asterisk's
@@ -30,7 +28,6 @@
 
 #include "server/api/changes.h"
 #include "db/servers.h"
-#include "db/tx.h"
 
 #define REWRITES 3
 
@@ -40,14 +37,7 @@ static enum db_status write_rows(struct request *r, const struct admin_log *log,
                                  const char *server_ip, int set_flag, int again)
 {
     enum db_status s = admin_log_insert(r->db, log, again);
-
-    if (s != DB_OK || !set_flag)
-        return s;
-    if (tx_open(r->db)) {
-        tx_commit_marks_rebuild(r->db, server_ip);
-        return DB_OK;
-    }
-    return server_mark_rebuild(r->db, server_ip);
+    return s == DB_OK && set_flag ? server_mark_rebuild(r->db, server_ip) : s;
 }
 
 struct outcome phone_written(struct request *r, const char *type, const char *code,
