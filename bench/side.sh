@@ -30,7 +30,7 @@
 # Knobs (environment):
 #   BENCH_SIDE_AGAINST=     a git revision to measure against instead of VICIdial
 #   BENCH_SECONDS=10        seconds per run
-#   BENCH_ROUNDS=3          rounds (each a run of both servers per cell)
+#   BENCH_ROUNDS=5          rounds (each a run of both servers per cell)
 #   BENCH_SIDE_CONNS="1 32" connection counts
 #   BENCH_SIDE_SCENARIOS="add_phone server_error version update_phone"
 #   BENCH_SIDE_NOINDEX="add_phone"  scenarios also run without the index
@@ -50,7 +50,7 @@ cd "$(dirname "$0")/.."
 top=$PWD
 
 SECS=${BENCH_SECONDS:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNS=${BENCH_SIDE_CONNS:-"1 32"}
 SCENARIOS=${BENCH_SIDE_SCENARIOS:-"add_phone server_error version update_phone"}
 NOINDEX=${BENCH_SIDE_NOINDEX-add_phone}
@@ -202,7 +202,7 @@ start_daemon() {
 # ---- one run ---------------------------------------------------------------------
 
 tsv=$out/side.tsv
-printf 'side\tvariant\tscenario\tconns\tround\trate\tp50_ms\tp99_ms\tok\tother\tnon2xx\tsock_errors\trows_added\tlost_rows\tother_cpu_pct\tsample\n' >"$tsv"
+printf 'side\tvariant\tscenario\tconns\tround\trate\tp50_ms\tp99_ms\tok\tother\tnon2xx\tsock_errors\trows_added\tlost_rows\tother_cpu_pct\tsample\tqueued_ms\tanswered_ms\n' >"$tsv"
 phones() { sql -N -B asterisk -e "SELECT count(*) FROM phones"; }
 expect_prefix() {
     case $1 in
@@ -213,9 +213,21 @@ expect_prefix() {
     esac
 }
 
+# queue_split URL: from this tree's daemon's /metrics, the mean time its
+# requests so far waited for a worker and the mean time from arrival to
+# answer, in ms, tab-separated (empty when the page has neither).
+queue_split() {
+    curl -s --max-time 5 "$1/metrics" | awk '
+        /^nonagentd_worker_queue_wait_seconds_sum / { qs = $2 }
+        /^nonagentd_worker_queue_wait_seconds_count / { qc = $2 }
+        /^nonagentd_api_request_duration_seconds_sum\{/ { ds += $2 }
+        /^nonagentd_api_request_duration_seconds_count\{/ { dc += $2 }
+        END { if (qc > 0 && dc > 0) printf "%.2f\t%.2f", 1000 * qs / qc, 1000 * ds / dc; else printf "\t" }'
+}
+
 # side_run SIDE VARIANT SCENARIO CONNS ROUND: one wrk run on a fresh fixture.
 side_run() {
-    local side=$1 variant=$2 scen=$3 n=$4 round=$5 url rows0 rows1 line c0 c1 f
+    local side=$1 variant=$2 scen=$3 n=$4 round=$5 url rows0 rows1 line c0 c1 f split=$'\t'
     f=$out/wrk-$side-$variant-$scen-$n-$round.txt
     load_fixture "$variant"
     if [ "$side" = nonagentd ]; then
@@ -241,12 +253,12 @@ side_run() {
     cpu_snap c1
     sleep 1   # the requests wrk left in flight finish
     rows1=$(phones)
-    [ "$side" != nonagentd ] || stop_daemon
+    [ "$side" != nonagentd ] || { split=$(queue_split "$url"); stop_daemon; }
     [ "$side" != earlier ] || stop_other
     line=$(grep '^BENCHRESULT' "$f" || true)
     if [ -z "$line" ]; then
         say "wrk gave no result:"; cat "$f" >&2
-        printf '%s\t%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\twrk failed\n' "$side" "$variant" "$scen" "$n" "$round" >>"$tsv"
+        printf '%s\t%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\twrk failed\t\t\n' "$side" "$variant" "$scen" "$n" "$round" >>"$tsv"
         return
     fi
     local ok rows lost=0 sockerr sample
@@ -256,10 +268,10 @@ side_run() {
     [ "$scen" != add_phone ] || [ "$ok" -le "$rows" ] || lost=$((ok - rows))
     sockerr=$(( $(kv "$line" connect_err) + $(kv "$line" read_err) + $(kv "$line" write_err) + $(kv "$line" timeouts) ))
     sample=$(grep '^BENCHSAMPLE' "$f" | head -n 1 | cut -c13-100 | tr '\t' ' ' || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$variant" "$scen" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$variant" "$scen" \
         "$n" "$round" "$(kv "$line" rps)" "$(kv "$line" p50_ms)" "$(kv "$line" p99_ms)" "$ok" \
         "$(kv "$line" other)" "$(kv "$line" non2xx)" "$sockerr" "$rows" "$lost" \
-        "$(foreign_pct "$c0" "$c1")" "$sample" >>"$tsv"
+        "$(foreign_pct "$c0" "$c1")" "$sample" "$split" >>"$tsv"
 }
 
 # ---- the rounds ------------------------------------------------------------------
@@ -377,6 +389,32 @@ verdict() { verdicts="$verdicts
             done
         done
         echo
+        # Where nonagentd's time went: its own /metrics after each run.
+        split_lines=""
+        for scen in $SCENARIOS; do
+            [ "$variant" = index ] || in_list "$scen" "$NOINDEX" || continue
+            for n in $CONNS; do
+                q=$(cell "$variant" "$scen" "$n" nonagentd 17 | grep . | med %.2f)
+                a=$(cell "$variant" "$scen" "$n" nonagentd 18 | grep . | med %.2f)
+                [ -z "$q" ] || split_lines="$split_lines
+- $(name_of "$scen"), $n connections: $q of $a ms"
+            done
+        done
+        if [ -n "$split_lines" ]; then
+            echo "nonagentd's mean time per request waiting for a worker, of its mean time from arrival to answer (its /metrics after each run; medians of the rounds):$split_lines"
+            echo
+        fi
+        # Without the index every add_phone reads the whole phones table,
+        # which grows by each run's successes.
+        if [ "$variant" = noindex ] && in_list add_phone "$NOINDEX"; then
+            for n in $CONNS; do
+                vg=$(cell noindex add_phone "$n" "$OTHER" 13 | awk -v p="$PHONES" '{print p + $1}')
+                ng=$(cell noindex add_phone "$n" nonagentd 13 | awk -v p="$PHONES" '{print p + $1}')
+                [ -n "$vg$ng" ] || continue
+                echo "phones rows at the end of each add_phone run at $n connections (the fixture's $PHONES and the run's successes; each add_phone reads them all): $OTHER_NAME $(joined <<<"$vg"), nonagentd $(joined <<<"$ng")."
+                echo
+            done
+        fi
     done
     if [ -n "$BIG" ]; then
         b=$(awk -F'\t' -v n="$BIG" 'NR > 1 && $1=="nonagentd" && $3=="add_phone" && $4==n' "$tsv")

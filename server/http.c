@@ -562,7 +562,9 @@ static enum MHD_Result answer_or_queue(struct MHD_Connection *conn, struct http_
         /* The Prometheus text format's own type: Prometheus 3 refuses a
          * scrape served as text/html. */
         resp.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        metrics_render(&resp.body, (unsigned long)atomic_load(&in_flight), workers_queued());
+        struct workers_stats ws;
+        workers_stats(&ws);
+        metrics_render(&resp.body, (unsigned long)atomic_load(&in_flight), &ws);
         ret = send_response(conn, h, method, &resp);
         buf_free(&resp.body);
         return ret;

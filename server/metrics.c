@@ -75,7 +75,7 @@ void metrics_observe(const char *function, const char *result, int status, long 
     atomic_fetch_add(&http_status[s], 1);
 }
 
-void metrics_render(struct buf *b, unsigned long in_flight, unsigned long queued)
+void metrics_render(struct buf *b, unsigned long in_flight, const struct workers_stats *ws)
 {
     struct db_stats st;
 
@@ -90,7 +90,13 @@ void metrics_render(struct buf *b, unsigned long in_flight, unsigned long queued
                   "nonagentd_http_requests_in_flight %lu\n"
                   "# HELP nonagentd_worker_queue_depth Requests waiting for a worker thread.\n"
                   "# TYPE nonagentd_worker_queue_depth gauge\n"
-                  "nonagentd_worker_queue_depth %lu\n", in_flight, queued);
+                  "nonagentd_worker_queue_depth %lu\n"
+                  "# HELP nonagentd_worker_queue_wait_seconds Time requests waited for a worker"
+                  " thread, from arrival of the whole request.\n"
+                  "# TYPE nonagentd_worker_queue_wait_seconds summary\n"
+                  "nonagentd_worker_queue_wait_seconds_sum %.6f\n"
+                  "nonagentd_worker_queue_wait_seconds_count %lu\n",
+               in_flight, ws->queued, (double)ws->waited_us / 1e6, ws->taken);
     buf_puts(b, "# HELP nonagentd_api_requests_total API requests answered, by function and result.\n"
                 "# TYPE nonagentd_api_requests_total counter\n");
     for (size_t f = 0; f < NFUNCTIONS; f++)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "db/pool.h"
 
@@ -16,9 +17,23 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
 static struct work *head, *tail;
 static atomic_ulong queued;     /* items between submit and a worker taking them */
+static atomic_ulong taken;
+static atomic_ullong waited_us;
 static int stopping;
 static pthread_t *threads;
 static unsigned nthreads;
+
+static void note_wait(const struct work *w)
+{
+    struct timespec now;
+    long long us;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    us = (long long)(now.tv_sec - w->queued_at.tv_sec) * 1000000 +
+         (now.tv_nsec - w->queued_at.tv_nsec) / 1000;
+    atomic_fetch_add(&waited_us, (unsigned long long)(us > 0 ? us : 0));
+    atomic_fetch_add(&taken, 1);
+}
 
 static void *worker_main(void *arg)
 {
@@ -39,6 +54,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&lock);
         if (!w)
             break;              /* stopping and nothing left */
+        note_wait(w);
         w->run(w);
     }
     db_thread_close();
@@ -60,6 +76,7 @@ int workers_start(unsigned n)
 void workers_submit(struct work *w)
 {
     w->next = NULL;
+    clock_gettime(CLOCK_MONOTONIC, &w->queued_at);
     pthread_mutex_lock(&lock);
     if (stopping) {
         /* The workers may have drained the queue and left already: a
@@ -78,9 +95,11 @@ void workers_submit(struct work *w)
     pthread_mutex_unlock(&lock);
 }
 
-unsigned long workers_queued(void)
+void workers_stats(struct workers_stats *out)
 {
-    return atomic_load(&queued);
+    out->queued = atomic_load(&queued);
+    out->taken = atomic_load(&taken);
+    out->waited_us = atomic_load(&waited_us);
 }
 
 void workers_stop(void)

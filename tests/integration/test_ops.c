@@ -738,6 +738,85 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
 }
 END_TEST
 
+/* A request sent on a socket of its own, its answer read later. */
+static int send_version_request(unsigned port)
+{
+    static const char req[] = "GET " API "?function=version HTTP/1.1\r\n"
+                              "Host: localhost\r\nConnection: close\r\n\r\n";
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
+    return fd;
+}
+
+static void expect_version_answer(int fd)
+{
+    char answer[2048];
+    size_t have = 0;
+    ssize_t got;
+
+    while (have < sizeof answer - 1 && (got = read(fd, answer + have, sizeof answer - 1 - have)) > 0)
+        have += (size_t)got;
+    answer[have] = '\0';
+    ck_assert_msg(strstr(answer, "VERSION: ") != NULL, "%s", answer);
+    close(fd);
+}
+
+static double scraped(unsigned port, const char *name)
+{
+    struct http_reply r;
+    double v;
+
+    ck_assert_int_eq(http_get(port, "/metrics", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    v = metric_value(r.body, name);
+    http_reply_free(&r);
+    return v;
+}
+
+START_TEST(metrics_sum_the_time_requests_waited_for_a_worker)
+{
+    struct daemon d;
+    struct testdb observer, locker;
+    const char *args[] = { "--threads", "1", "--db-timeout", "120", NULL };
+
+    daemon_start(&d, &harness, NULL, args);
+    double count0 = scraped(d.port, "nonagentd_worker_queue_wait_seconds_count");
+    double sum0 = scraped(d.port, "nonagentd_worker_queue_wait_seconds_sum");
+
+    /* The only worker held by a request blocked on a table lock; a second
+     * request waits behind it for as long as the lock is held. */
+    testdb_connect(&observer);
+    testdb_connect(&locker);
+    testdb_exec(&locker, "LOCK TABLES " DB_NAME ".system_settings WRITE");
+    int first = send_version_request(d.port);
+    for (int i = 0; i < 600 && blocked_sessions(&observer) == 0; i++)
+        usleep(100 * 1000);
+    ck_assert_msg(blocked_sessions(&observer) == 1, "the worker never blocked");
+    int second = send_version_request(d.port);
+    for (int i = 0; i < 100 && scraped(d.port, "nonagentd_worker_queue_depth") < 1; i++)
+        usleep(20 * 1000);
+    ck_assert_int_eq((int)scraped(d.port, "nonagentd_worker_queue_depth"), 1);
+    sleep(2);
+    testdb_exec(&locker, "UNLOCK TABLES");
+    testdb_close(&locker);
+    expect_version_answer(first);
+    expect_version_answer(second);
+    testdb_close(&observer);
+
+    /* Both were taken by the worker (and maybe the daemon's own health
+     * probe, which queues as well); the second had waited the 2 s. */
+    ck_assert_int_ge((int)(scraped(d.port, "nonagentd_worker_queue_wait_seconds_count") - count0), 2);
+    double waited = scraped(d.port, "nonagentd_worker_queue_wait_seconds_sum") - sum0;
+    ck_assert_msg(waited >= 1.9 && waited < 60, "waited %.3f s", waited);
+    ck_assert_int_eq((int)scraped(d.port, "nonagentd_worker_queue_depth"), 0);
+    ck_assert_int_eq(daemon_stop(&d), 0);
+}
+END_TEST
+
 /* One test case: its name, its timeout and its tests (NULL-terminated). */
 static void add_case(Suite *s, const char *name, double timeout, const TTest *const tests[])
 {
@@ -754,7 +833,8 @@ static Suite *ops_suite(void)
         every_line_the_daemon_logs_at_start_and_stop_is_prefixed,
         config_file_without_a_database_line_gets_a_warning_naming_it, NULL });
     add_case(s, "metrics", 120, (const TTest *const[]){
-        metrics_are_prometheus_text_that_promtool_accepts, NULL });
+        metrics_are_prometheus_text_that_promtool_accepts,
+        metrics_sum_the_time_requests_waited_for_a_worker, NULL });
     add_case(s, "tls", 180, (const TTest *const[]){
         https_answers_get_and_post_with_a_generated_certificate,
         bad_tls_files_stop_the_start_with_one_line_naming_them, NULL });
