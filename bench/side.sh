@@ -401,8 +401,7 @@ verdict() { verdicts="$verdicts
             done
         done
         if [ -n "$split_lines" ]; then
-            echo "nonagentd's mean time per request waiting for a worker, of its mean time from arrival to answer (its /metrics after each run; medians of the rounds):"
-            awk 'NF && !seen[$0]++' <<<"$split_lines"
+            echo "nonagentd's mean time per request waiting for a worker, of its mean time from arrival to answer (its /metrics after each run; medians of the rounds):$split_lines"
             echo
         fi
         # Without the index every add_phone reads the whole phones table,

@@ -21,7 +21,7 @@ struct work {
 
 /* The queue's state and, since start, how long the items a worker took
  * had waited for it: at 32 clients on 4 workers, most of a request's time
- * is this wait (bench/README.md, "Where add_phone's time goes"). */
+ * is this wait (bench/README.md, "add_phone's p99: the queue"). */
 struct workers_stats {
     unsigned long queued;           /* items waiting now */
     unsigned long taken;            /* items a worker took, ever */

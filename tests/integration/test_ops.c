@@ -675,6 +675,33 @@ static long blocked_sessions(struct testdb *observer)
                                   " WHERE DB='" DB_NAME "' AND STATE LIKE '%%lock%%'");
 }
 
+/* A request sent on a socket of its own, its answer read later. */
+static int send_version_request(unsigned port)
+{
+    static const char req[] = "GET " API "?function=version HTTP/1.1\r\n"
+                              "Host: localhost\r\nConnection: close\r\n\r\n";
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
+    return fd;
+}
+
+static void expect_version_answer(int fd)
+{
+    char answer[2048];
+    size_t have = 0;
+    ssize_t got;
+
+    while (have < sizeof answer - 1 && (got = read(fd, answer + have, sizeof answer - 1 - have)) > 0)
+        have += (size_t)got;
+    answer[have] = '\0';
+    ck_assert_msg(strstr(answer, "VERSION: ") != NULL, "%s", answer);
+    close(fd);
+}
+
 START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
 {
     struct daemon d;
@@ -702,14 +729,7 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
     testdb_connect(&observer);
     testdb_connect(&locker);
     testdb_exec(&locker, "LOCK TABLES " DB_NAME ".system_settings WRITE");
-    char req[256];
-    int n = snprintf(req, sizeof req, "GET " API "?function=version HTTP/1.1\r\n"
-                                      "Host: localhost\r\nConnection: close\r\n\r\n");
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)d.port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    ck_assert_int_eq(write(fd, req, (size_t)n), n);
+    int fd = send_version_request(d.port);
     for (int i = 0; i < 600 && blocked_sessions(&observer) == 0; i++)
         usleep(100 * 1000);
     ck_assert_msg(blocked_sessions(&observer) == 1, "the worker never blocked");
@@ -721,12 +741,7 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
     ck_assert_msg(!notify_wait_for("WATCHDOG=1", 4000), "WATCHDOG=1 from a wedged pool");
     testdb_exec(&locker, "UNLOCK TABLES");
     testdb_close(&locker);
-    char answer[2048];
-    ssize_t got = read(fd, answer, sizeof answer - 1);
-    ck_assert_int_gt(got, 0);
-    answer[got] = '\0';
-    ck_assert_msg(strstr(answer, "VERSION: ") != NULL, "%s", answer);
-    close(fd);
+    expect_version_answer(fd);
     ck_assert_msg(notify_wait_for("WATCHDOG=1", 30000), "no WATCHDOG=1 after the pool recovered");
     testdb_close(&observer);
 
@@ -737,33 +752,6 @@ START_TEST(systemd_hears_ready_a_watchdog_fed_by_the_workers_and_stopping)
     unlink(notify_path);
 }
 END_TEST
-
-/* A request sent on a socket of its own, its answer read later. */
-static int send_version_request(unsigned port)
-{
-    static const char req[] = "GET " API "?function=version HTTP/1.1\r\n"
-                              "Host: localhost\r\nConnection: close\r\n\r\n";
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-    ck_assert_int_eq(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
-    return fd;
-}
-
-static void expect_version_answer(int fd)
-{
-    char answer[2048];
-    size_t have = 0;
-    ssize_t got;
-
-    while (have < sizeof answer - 1 && (got = read(fd, answer + have, sizeof answer - 1 - have)) > 0)
-        have += (size_t)got;
-    answer[have] = '\0';
-    ck_assert_msg(strstr(answer, "VERSION: ") != NULL, "%s", answer);
-    close(fd);
-}
 
 static double scraped(unsigned port, const char *name)
 {
